@@ -1,0 +1,70 @@
+// args accessors and the payload builder.
+#include "args.hpp"
+
+#include "../json_text.hpp"
+
+namespace imedge::protocol::socketio {
+
+std::string_view args::string_at(std::size_t i) const {
+    if (i >= items.size() || items[i].kind != json_kind::string) return {};
+    return items[i].text;
+}
+
+std::string_view args::binary_at(std::size_t i) const {
+    if (i >= items.size() || items[i].kind != json_kind::binary) return {};
+    if (items[i].attachment >= attachments.size()) return {};
+    return attachments[items[i].attachment];
+}
+
+payload::payload(const args& received) : attachments_(received.attachments) {
+    items_.reserve(received.items.size());
+    for (const auto& a : received.items) items_.push_back(a.json);
+}
+
+payload& payload::add_json(std::string json_text) {
+    items_.push_back(std::move(json_text));
+    return *this;
+}
+
+payload& payload::add_string(std::string_view text) {
+    items_.push_back(json_string(text));
+    return *this;
+}
+
+payload& payload::add_int(std::int64_t value) {
+    items_.push_back(std::to_string(value));
+    return *this;
+}
+
+payload& payload::add_bool(bool value) {
+    items_.emplace_back(value ? "true" : "false");
+    return *this;
+}
+
+payload& payload::add_null() {
+    items_.emplace_back("null");
+    return *this;
+}
+
+payload& payload::add_binary(std::string bytes) {
+    items_.push_back(R"({"_placeholder":true,"num":)" + std::to_string(attachments_.size()) + "}");
+    attachments_.push_back(std::move(bytes));
+    return *this;
+}
+
+std::string payload::json_array(std::string_view event) const {
+    std::size_t size = 2 + event.size() + 3;
+    for (const auto& i : items_) size += i.size() + 1;
+    std::string out;
+    out.reserve(size);
+    out += '[';
+    if (!event.empty()) append_json_string(out, event);
+    for (const auto& i : items_) {
+        if (out.size() > 1) out += ',';
+        out += i;
+    }
+    out += ']';
+    return out;
+}
+
+} // namespace imedge::protocol::socketio

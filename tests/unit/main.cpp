@@ -1,0 +1,3 @@
+// The doctest main for the unit suite.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest.h>
