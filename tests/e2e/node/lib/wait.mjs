@@ -1,0 +1,58 @@
+// Bounded waits: every helper here rejects after a deadline instead of hanging a test.
+
+export function withTimeout(promise, ms, what) {
+  let timer;
+  const deadline = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+// Resolves with the arguments (an array) of the next `event` on an emitter
+// (socket.io-client, engine.io-client or Node EventEmitter).
+export function nextEvent(emitter, event, ms = 3000) {
+  return withTimeout(
+    new Promise((resolve) => emitter.once(event, (...args) => resolve(args))),
+    ms,
+    `event "${event}"`,
+  );
+}
+
+// Resolves `n` events' argument lists, in order.
+export function collectEvents(emitter, event, n, ms = 3000) {
+  const got = [];
+  return withTimeout(
+    new Promise((resolve) => {
+      const on = (...args) => {
+        got.push(args);
+        if (got.length === n) {
+          emitter.off(event, on);
+          resolve(got);
+        }
+      };
+      emitter.on(event, on);
+    }),
+    ms,
+    `${n} "${event}" events (got ${got.length})`,
+  );
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Normalises whatever binary type a client hands out to a Buffer.
+export function toBuffer(x) {
+  if (Buffer.isBuffer(x)) return x;
+  if (x instanceof ArrayBuffer) return Buffer.from(new Uint8Array(x));
+  if (ArrayBuffer.isView(x)) return Buffer.from(x.buffer, x.byteOffset, x.byteLength);
+  throw new Error(`not binary: ${Object.prototype.toString.call(x)}`);
+}
+
+// Deep-copies a value turning every binary leaf into a Buffer, for deepStrictEqual.
+export function normaliseBinary(x) {
+  if (x instanceof ArrayBuffer || ArrayBuffer.isView(x)) return toBuffer(x);
+  if (Array.isArray(x)) return x.map(normaliseBinary);
+  if (x && typeof x === "object") {
+    return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, normaliseBinary(v)]));
+  }
+  return x;
+}

@@ -1,0 +1,306 @@
+// socket.io-client (unmodified, from npm) against examples/sio_demo, in the three transport modes.
+import { afterEach, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { io, Manager } from "socket.io-client";
+import { MODES, httpUrl, servers } from "./lib/env.mjs";
+import { collectEvents, nextEvent, normaliseBinary, withTimeout } from "./lib/wait.mjs";
+
+const open = [];
+afterEach(() => {
+  for (const s of open.splice(0)) s.disconnect();
+});
+
+function clientOptions(mode, extra = {}) {
+  return {
+    forceNew: true,
+    reconnection: false,
+    timeout: 5000,
+    ...(mode.transports ? { transports: mode.transports } : {}),
+    ...extra,
+  };
+}
+
+// Connects a socket.io-client socket and resolves it with the payload of its `auth` event.
+async function connect(mode, { nsp = "/", auth } = {}) {
+  const socket = io(httpUrl(servers.sioDemo) + nsp, clientOptions(mode, auth ? { auth } : {}));
+  open.push(socket);
+  const authEvent = nextEvent(socket, "auth", 5000);
+  const failed = nextEvent(socket, "connect_error", 5000).then(([e]) => {
+    throw new Error(`connect_error: ${e.message}`);
+  });
+  failed.catch(() => {});
+  await Promise.race([nextEvent(socket, "connect", 5000), failed]);
+  const [authPayload] = await authEvent;
+  return { socket, authPayload };
+}
+
+// Resolves true if `socket` gets `event` before `sentinel` (both emitted by the server in order).
+async function receivedBefore(socket, event, sentinel, ms = 3000) {
+  let seen = false;
+  const on = () => { seen = true; };
+  socket.on(event, on);
+  try {
+    await nextEvent(socket, sentinel, ms);
+  } finally {
+    socket.off(event, on);
+  }
+  return seen;
+}
+
+// Collects the payloads of `broadcast` events until one equals `sentinel` (not included).
+function broadcastsUntil(socket, sentinel, ms = 3000) {
+  const got = [];
+  return withTimeout(
+    new Promise((resolve) => {
+      const on = (payload) => {
+        if (payload === sentinel) {
+          socket.off("broadcast", on);
+          resolve(got);
+        } else {
+          got.push(payload);
+        }
+      };
+      socket.on("broadcast", on);
+    }),
+    ms,
+    `broadcast "${sentinel}"`,
+  );
+}
+
+for (const mode of MODES) {
+  describe(`socket.io-client sio_demo ${mode.name}`, () => {
+    test("connect with auth: the auth event echoes it", async () => {
+      const auth = { token: "abc", n: 7, nested: { list: [1, "two", null] } };
+      const { socket, authPayload } = await connect(mode, { auth });
+      assert.deepEqual(authPayload, auth);
+      assert.ok(socket.id && typeof socket.id === "string");
+    });
+
+    test("connect without auth: the auth event carries {}", async () => {
+      const { authPayload } = await connect(mode);
+      assert.deepEqual(authPayload, {});
+    });
+
+    test("rejected connect: connect_error with message and data", async () => {
+      const socket = io(httpUrl(servers.sioDemo), clientOptions(mode, { auth: { reject: "go away" } }));
+      open.push(socket);
+      const [err] = await nextEvent(socket, "connect_error", 5000);
+      assert.equal(err.message, "go away");
+      assert.deepEqual(err.data, { code: "REJECTED" });
+      assert.equal(socket.connected, false);
+    });
+
+    test("events: message -> message-back with the same args", async () => {
+      const { socket } = await connect(mode);
+      const back = nextEvent(socket, "message-back");
+      socket.emit("message", "hello", 42, { a: [1, 2, { b: null }] }, true, "ünïcødé ✓ \n\"q\"");
+      assert.deepEqual(await back, ["hello", 42, { a: [1, 2, { b: null }] }, true, "ünïcødé ✓ \n\"q\""]);
+    });
+
+    test("many events keep their order", async () => {
+      const { socket } = await connect(mode);
+      const all = collectEvents(socket, "message-back", 50, 5000);
+      for (let i = 0; i < 50; i++) socket.emit("message", i);
+      assert.deepEqual((await all).map(([n]) => n), [...Array(50).keys()]);
+    });
+
+    test("ack client->server: message-with-ack acks the same args", async () => {
+      const { socket } = await connect(mode);
+      const args = await withTimeout(
+        new Promise((resolve) => socket.emit("message-with-ack", "x", { y: 1 }, [2, 3], (...a) => resolve(a))),
+        3000, "ack");
+      assert.deepEqual(args, ["x", { y: 1 }, [2, 3]]);
+      const single = await socket.timeout(3000).emitWithAck("message-with-ack", "only");
+      assert.equal(single, "only");
+    });
+
+    test("ack server->client: question is acked, server answers with the ack args", async () => {
+      const { socket } = await connect(mode);
+      socket.on("question", (x, ack) => ack(`reply-${x}`, 2, { ok: true }));
+      const answer = nextEvent(socket, "answer");
+      socket.emit("server-ack", "hi");
+      assert.deepEqual(await answer, ["reply-hi", 2, { ok: true }]);
+    });
+
+    test("ack server->client: no ack -> answer-timeout", async () => {
+      const { socket } = await connect(mode);
+      const question = nextEvent(socket, "question");
+      const timeout = nextEvent(socket, "answer-timeout", 4000);
+      const t0 = Date.now();
+      socket.emit("server-ack", 5);
+      const [x, ack] = await question;
+      assert.equal(x, 5);
+      assert.equal(typeof ack, "function", "the question must carry an ack id");
+      assert.deepEqual(await timeout, []);
+      assert.ok(Date.now() - t0 >= 900, "answer-timeout came before the 1000 ms deadline");
+    });
+
+    test("binary args: Buffer in, Buffer out, top level and nested", async () => {
+      const { socket } = await connect(mode);
+      const payload = [
+        Buffer.from([0, 1, 2, 253, 254, 255]),
+        "text",
+        { nested: { buf: Buffer.from("nested ✓"), list: [Buffer.alloc(0), Buffer.from([9])] }, n: 1 },
+      ];
+      const back = nextEvent(socket, "message-back");
+      socket.emit("message", ...payload);
+      const got = await back;
+      assert.ok(Buffer.isBuffer(got[0]) || got[0] instanceof ArrayBuffer, "first arg is binary");
+      assert.deepEqual(normaliseBinary(got), payload);
+    });
+
+    test("binary in acks both ways", async () => {
+      const { socket } = await connect(mode);
+      const buf = Buffer.from([7, 8, 9, 0]);
+      const acked = await socket.timeout(3000).emitWithAck("message-with-ack", { data: buf });
+      assert.deepEqual(normaliseBinary(acked), { data: buf });
+      socket.on("question", (x, ack) => ack(Buffer.from([42, 43]), { inner: Buffer.from([1]) }));
+      const answer = nextEvent(socket, "answer");
+      socket.emit("server-ack", Buffer.from([5]));
+      assert.deepEqual(normaliseBinary(await answer), [Buffer.from([42, 43]), { inner: Buffer.from([1]) }]);
+    });
+
+    test("rooms: join/leave/rooms/broadcast except sender/broadcast-all", async () => {
+      const [a, b, c] = (await Promise.all([connect(mode), connect(mode), connect(mode)])).map((x) => x.socket);
+      const room = `room-${Math.random().toString(36).slice(2)}`;
+      assert.equal(await a.timeout(3000).emitWithAck("join", room), `joined:${room}`);
+      assert.equal(await b.timeout(3000).emitWithAck("join", room), `joined:${room}`);
+      const roomsA = await a.timeout(3000).emitWithAck("rooms");
+      assert.ok(Array.isArray(roomsA));
+      assert.deepEqual([...roomsA].sort(), [a.id, room].sort());
+      assert.deepEqual(await c.timeout(3000).emitWithAck("rooms"), [c.id]);
+
+      // broadcast to the room except the sender: only b gets it. The sender's broadcast-all
+      // sentinel follows it, so whoever sees the sentinel first never got the room broadcast.
+      const seen = [a, b, c].map((s) => broadcastsUntil(s, "sentinel-1"));
+      a.emit("broadcast", room, { hello: "room" });
+      a.emit("broadcast-all", "sentinel-1");
+      const [aSeen, bSeen, cSeen] = await Promise.all(seen);
+      assert.deepEqual(bSeen, [{ hello: "room" }]);
+      assert.deepEqual(aSeen, [], "the sender got its own room broadcast");
+      assert.deepEqual(cSeen, [], "a socket outside the room got the room broadcast");
+
+      // broadcast-all reaches everyone in the namespace, the sender included
+      const all = [a, b, c].map((s) => nextEvent(s, "broadcast"));
+      c.emit("broadcast-all", "everyone");
+      for (const got of await Promise.all(all)) assert.deepEqual(got, ["everyone"]);
+
+      // leave: b no longer receives the room's broadcasts
+      assert.equal(await b.timeout(3000).emitWithAck("leave", room), `left:${room}`);
+      assert.deepEqual(await b.timeout(3000).emitWithAck("rooms"), [b.id]);
+      const after = [a, b].map((s) => broadcastsUntil(s, "sentinel-2"));
+      c.emit("broadcast", room, "after-leave");
+      c.emit("broadcast-all", "sentinel-2");
+      const [aAfter, bAfter] = await Promise.all(after);
+      assert.deepEqual(aAfter, ["after-leave"]);
+      assert.deepEqual(bAfter, [], "a socket that left the room still got its broadcast");
+    });
+
+    test("namespaces / and /custom multiplexed on one Manager connection", async () => {
+      const manager = new Manager(httpUrl(servers.sioDemo), clientOptions(mode));
+      const root = manager.socket("/", { auth: { ns: "root" } });
+      const custom = manager.socket("/custom", { auth: { ns: "custom" } });
+      open.push(root, custom);
+      const rootAuth = nextEvent(root, "auth", 5000);
+      const customAuth = nextEvent(custom, "auth", 5000);
+      root.connect();
+      custom.connect();
+      assert.deepEqual(await rootAuth, [{ ns: "root" }]);
+      assert.deepEqual(await customAuth, [{ ns: "custom" }]);
+      assert.ok(root.connected && custom.connected);
+      assert.equal(root.io, custom.io, "both sockets share one Manager");
+      assert.notEqual(root.id, custom.id);
+
+      // an event on /custom is answered on /custom only
+      const rootSaw = receivedBefore(root, "message-back", "catch-all");
+      const customBack = nextEvent(custom, "message-back");
+      custom.emit("message", "on custom");
+      assert.deepEqual(await customBack, ["on custom"]);
+      root.emit("probe-root");
+      assert.equal(await rootSaw, false, "/ got the answer to a /custom event");
+
+      // rooms are per namespace
+      assert.equal(await custom.timeout(3000).emitWithAck("join", "croom"), "joined:croom");
+      assert.deepEqual([...await custom.timeout(3000).emitWithAck("rooms")].sort(), [custom.id, "croom"].sort());
+      assert.deepEqual(await root.timeout(3000).emitWithAck("rooms"), [root.id]);
+
+      // disconnecting /custom leaves / working on the same connection
+      custom.disconnect();
+      assert.equal(await root.timeout(3000).emitWithAck("message-with-ack", "still here"), "still here");
+    });
+
+    test("unknown namespace -> connect_error Invalid namespace", async () => {
+      const socket = io(httpUrl(servers.sioDemo) + "/does-not-exist", clientOptions(mode));
+      open.push(socket);
+      const [err] = await nextEvent(socket, "connect_error", 5000);
+      assert.equal(err.message, "Invalid namespace");
+    });
+
+    test("session data: set-session / get-session, per socket", async () => {
+      const { socket } = await connect(mode);
+      const { socket: other } = await connect(mode);
+      assert.equal(await socket.timeout(3000).emitWithAck("set-session", "color", "blue"), "ok");
+      assert.equal(await socket.timeout(3000).emitWithAck("get-session", "color"), "blue");
+      assert.equal(await socket.timeout(3000).emitWithAck("set-session", "color", "red"), "ok");
+      assert.equal(await socket.timeout(3000).emitWithAck("get-session", "color"), "red");
+      assert.equal(await socket.timeout(3000).emitWithAck("get-session", "missing"), null);
+      assert.equal(await other.timeout(3000).emitWithAck("get-session", "color"), null);
+    });
+
+    test("server-side disconnect: disconnect-me -> io server disconnect", async () => {
+      const { socket } = await connect(mode);
+      const reason = nextEvent(socket, "disconnect");
+      socket.emit("disconnect-me");
+      assert.equal((await reason)[0], "io server disconnect");
+      assert.equal(socket.connected, false);
+    });
+
+    test("server-side disconnect of /custom keeps / alive on the same connection", async () => {
+      const manager = new Manager(httpUrl(servers.sioDemo), clientOptions(mode));
+      const root = manager.socket("/");
+      const custom = manager.socket("/custom");
+      open.push(root, custom);
+      const ready = Promise.all([nextEvent(root, "auth", 5000), nextEvent(custom, "auth", 5000)]);
+      root.connect();
+      custom.connect();
+      await ready;
+      const reason = nextEvent(custom, "disconnect");
+      custom.emit("disconnect-me");
+      assert.equal((await reason)[0], "io server disconnect");
+      assert.equal(await root.timeout(3000).emitWithAck("message-with-ack", 1), 1);
+    });
+
+    test("clean client disconnect, then reconnect works", async () => {
+      const { socket } = await connect(mode);
+      const reason = nextEvent(socket, "disconnect");
+      socket.disconnect();
+      assert.equal((await reason)[0], "io client disconnect");
+      const { socket: again, authPayload } = await connect(mode, { auth: { again: true } });
+      assert.deepEqual(authPayload, { again: true });
+      assert.equal(await again.timeout(3000).emitWithAck("message-with-ack", "x"), "x");
+    });
+
+    test("catch-all: unknown events come back with their name and args", async () => {
+      const { socket } = await connect(mode);
+      const caught = nextEvent(socket, "catch-all");
+      socket.emit("some-unknown-event", 1, "two", { three: [3] });
+      assert.deepEqual(await caught, ["some-unknown-event", 1, "two", { three: [3] }]);
+      const caughtBinary = nextEvent(socket, "catch-all");
+      socket.emit("binary-unknown", Buffer.from([1, 2]));
+      assert.deepEqual(normaliseBinary(await caughtBinary), ["binary-unknown", Buffer.from([1, 2])]);
+      const caughtNoArgs = nextEvent(socket, "catch-all");
+      socket.emit("no-args");
+      assert.deepEqual(await caughtNoArgs, ["no-args"]);
+    });
+
+    if (!mode.transports) {
+      test("the connection upgrades from polling to websocket", async () => {
+        const { socket } = await connect(mode);
+        const engine = socket.io.engine;
+        if (engine.transport.name !== "websocket") await nextEvent(engine, "upgrade", 5000);
+        assert.equal(engine.transport.name, "websocket");
+        assert.equal(await socket.timeout(3000).emitWithAck("message-with-ack", "after upgrade"), "after upgrade");
+      });
+    }
+  });
+}
