@@ -15,20 +15,16 @@ int hex_value(char c) {
     return -1;
 }
 
-} // namespace
+// '+' means a space only in application/x-www-form-urlencoded text (the query); in a path it
+// is a literal plus (RFC 3986 section 3.3).
+enum class plus_sign { literal, space };
 
-std::optional<std::string_view> target::param(std::string_view name) const {
-    for (const auto& [key, value] : query)
-        if (key == name) return std::string_view(value);
-    return std::nullopt;
-}
-
-std::string url_decode(std::string_view text) {
+std::string percent_decode(std::string_view text, plus_sign plus) {
     std::string out;
     out.reserve(text.size());
     for (std::size_t i = 0; i < text.size(); ++i) {
         char c = text[i];
-        if (c == '+') {
+        if (c == '+' && plus == plus_sign::space) {
             out += ' ';
         } else if (c == '%' && i + 2 < text.size() &&
                    hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
@@ -41,10 +37,20 @@ std::string url_decode(std::string_view text) {
     return out;
 }
 
+} // namespace
+
+std::optional<std::string_view> target::param(std::string_view name) const {
+    for (const auto& [key, value] : query)
+        if (key == name) return std::string_view(value);
+    return std::nullopt;
+}
+
+std::string url_decode(std::string_view text) { return percent_decode(text, plus_sign::space); }
+
 target parse_target(std::string_view raw) {
     target t;
     auto question = raw.find('?');
-    t.path = url_decode(raw.substr(0, question));
+    t.path = percent_decode(raw.substr(0, question), plus_sign::literal);
     if (question == std::string_view::npos) return t;
     std::string_view query = raw.substr(question + 1);
     if (auto hash = query.find('#'); hash != std::string_view::npos) query = query.substr(0, hash);

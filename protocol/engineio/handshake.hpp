@@ -21,7 +21,8 @@ struct target {
     std::optional<std::string_view> param(std::string_view name) const;
 };
 
-/// Splits "/socket.io/?EIO=4&transport=polling" and percent-decodes the query.
+/// Splits "/socket.io/?EIO=4&transport=polling" and percent-decodes the path and the query
+/// (a `+` is a space in the query only; in the path it stays a plus, RFC 3986 §3.3).
 target parse_target(std::string_view raw);
 
 /// Percent-decoding as in application/x-www-form-urlencoded ('+' is a space).
