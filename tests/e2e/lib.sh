@@ -1,0 +1,61 @@
+# Shared by run-node.sh and run-python.sh: starting and stopping the example servers.
+# Source it; it defines E2E_DIR, ROOT, and the functions below.
+
+E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$E2E_DIR/../.." && pwd)
+EXAMPLES_DIR=${IMEDGE_EXAMPLES_DIR:-$ROOT/build/examples}
+LOG_DIR=${IMEDGE_E2E_LOG_DIR:-$ROOT/build/test-logs/e2e}
+mkdir -p "$LOG_DIR"
+SERVER_PIDS=()
+
+# start_server VAR NAME SHARDS [ARGS...]: starts example NAME (imedge binary, or the Node reference
+# server when IMEDGE_E2E_REFERENCE=1), waits up to 15 s for its readiness line and exports its
+# port as VAR. Returns non-zero (and logs why) if it does not come up.
+start_server() {
+  local var=$1 name=$2 shards=$3
+  shift 3
+  local log="$LOG_DIR/$name-$var-$shards.log"
+  local cmd
+  if [ "${IMEDGE_E2E_REFERENCE:-}" = 1 ]; then
+    cmd=(node "$E2E_DIR/reference/$name.mjs")
+  else
+    cmd=("$EXAMPLES_DIR/$name")
+    if [ ! -x "${cmd[0]}" ]; then
+      echo "e2e: $name: ${cmd[0]} is missing (build it with scripts/build)" >&2
+      return 1
+    fi
+  fi
+  "${cmd[@]}" --host 127.0.0.1 --port 0 --shards "$shards" "$@" >"$log" 2>&1 &
+  local pid=$!
+  SERVER_PIDS+=("$pid")
+  local deadline=$((SECONDS + 15)) line=""
+  while [ $SECONDS -lt $deadline ]; do
+    line=$(grep -m1 -E '^imedge: listening on [^ ]+:[0-9]+ with [0-9]+ shards' "$log" || true)
+    [ -n "$line" ] && break
+    if ! kill -0 "$pid" 2>/dev/null; then break; fi
+    sleep 0.05
+  done
+  if [ -z "$line" ]; then
+    echo "e2e: $name did not print its readiness line; its log:" >&2
+    tail -20 "$log" >&2
+    return 1
+  fi
+  local port=${line#imedge: listening on }
+  port=${port%% with*}
+  port=${port##*:}
+  export "$var=$port"
+  echo "e2e: $name ${*:-} on port $port ($shards shards, pid $pid)"
+}
+
+# stop_servers: SIGTERM to every server started here, SIGKILL after 3 s.
+stop_servers() {
+  local pid
+  for pid in "${SERVER_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+  local deadline=$((SECONDS + 3))
+  for pid in "${SERVER_PIDS[@]}"; do
+    while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.05; done
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+  done
+  SERVER_PIDS=()
+}

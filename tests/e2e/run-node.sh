@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Runs the Node end-to-end suites (tests/e2e/node/*.test.mjs: socket.io-client, engine.io-client,
+# ws, raw Engine.IO/Socket.IO conformance) against the example servers, once per shard count in
+# IMEDGE_SHARDS (default "1"). IMEDGE_E2E_REFERENCE=1 uses the Node reference servers instead.
+# Ends by printing exactly one line "N passed, M failed".
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+trap stop_servers EXIT
+
+passed=0
+failed=0
+node_dir="$E2E_DIR/node"
+
+if [ ! -d "$node_dir/node_modules" ]; then
+  (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || {
+    echo "e2e: npm ci failed in $node_dir" >&2
+    echo "0 passed, 1 failed"
+    exit 1
+  }
+fi
+
+for shards in ${IMEDGE_SHARDS:-1}; do
+  echo "=== node e2e, $shards shard(s)${IMEDGE_E2E_REFERENCE:+, reference servers} ==="
+  if start_server IMEDGE_E2E_SIO_DEMO_PORT sio_demo "$shards" &&
+     start_server IMEDGE_E2E_SIO_DEMO_SMALL_PORT sio_demo "$shards" --max-payload 10000 &&
+     start_server IMEDGE_E2E_NOTIFY_PORT notify "$shards" &&
+     start_server IMEDGE_E2E_EIO_ECHO_PORT eio_echo "$shards" &&
+     start_server IMEDGE_E2E_EIO_ECHO_HB_PORT eio_echo "$shards" --ping-interval 300 --ping-timeout 200 &&
+     start_server IMEDGE_E2E_EIO_ECHO_SMALL_PORT eio_echo "$shards" --max-payload 10000; then
+    counts="$LOG_DIR/node-counts-$shards.txt"
+    : >"$counts"
+    (cd "$node_dir" && timeout -k 5 "${NODE_E2E_TIMEOUT:-170}" node --test \
+        --test-concurrency=1 --test-timeout=30000 \
+        --test-reporter=spec --test-reporter-destination=stdout \
+        --test-reporter=./lib/count-reporter.mjs --test-reporter-destination="$counts" \
+        ${NODE_E2E_FILES:-*.test.mjs})
+    rc=$?
+    p=$(grep -c '^pass ' "$counts")
+    f=$(grep -c '^fail ' "$counts")
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+      echo "e2e: node --test exited with $rc and no failed test: counting one failure"
+      f=1
+    fi
+    if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+      echo "e2e: node --test timed out: counting one failure"
+      f=$((f + 1))
+    fi
+    echo "node e2e, $shards shard(s): $p passed, $f failed"
+    passed=$((passed + p))
+    failed=$((failed + f))
+  else
+    echo "e2e: a server did not start: counting one failure"
+    failed=$((failed + 1))
+  fi
+  stop_servers
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
