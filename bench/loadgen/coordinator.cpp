@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -23,6 +24,13 @@ namespace {
 constexpr std::int64_t second = 1'000'000'000;
 
 void sleep_ms(int ms) { ::usleep(static_cast<useconds_t>(ms) * 1000); }
+
+// CPU seconds used so far by the worker processes.
+double children_cpu(const std::vector<pid_t>& children) {
+    double sum = 0;
+    for (pid_t pid : children) sum += std::max(0.0, sample_proc(pid).cpu_s);
+    return sum;
+}
 
 void append_to(const std::string& path, const std::string& text) {
     if (path.empty()) return;
@@ -80,6 +88,7 @@ int run_coordinator(const config& cfg) {
                         now - start > static_cast<std::int64_t>(cfg.setup_timeout * 1e9))) {
             r.setup_s = (now - start) / 1e9;
             r.ready_at = sample_proc(cfg.server_pid);
+            r.loadgen_cpu_ready = children_cpu(children);
             go = now + second / 10;
             mid_at = go + static_cast<std::int64_t>(cfg.duration * 1e9 / 2);
             end_at = go + static_cast<std::int64_t>(cfg.duration * 1e9);
@@ -91,6 +100,7 @@ int run_coordinator(const config& cfg) {
         }
         if (go && !end_taken && now >= end_at) {
             r.after = sample_proc(cfg.server_pid);
+            r.loadgen_cpu_end = children_cpu(children);
             end_taken = true;
         }
         if (cfg.progress && now >= next_progress) {

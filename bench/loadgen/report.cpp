@@ -91,14 +91,15 @@ std::string to_json(const config& cfg, const run_result& r) {
         R"("sent":{},"expected":{},"received":{},"received_in_window":{},"lost":{},"disconnects":{},"skipped":{},)"
         R"("throughput":{:.1f},"send_rate":{:.1f},"latency_us":{},"connect_us":{},"spectrum_us":{},)"
         R"("server_rss_kb":{{"before":{},"ready":{},"mid":{},"end":{}}},"server_rss_per_conn_b":{:.0f},)"
-        R"("tcp_mem_per_conn_b":{:.0f},"server_cpu_cores":{:.3f}}})",
+        R"("tcp_mem_per_conn_b":{:.0f},"server_cpu_cores":{:.3f},"loadgen_cpu_cores":{:.3f}}})",
         escaped(cfg.label), scenario_name(cfg.scenario), transport_name(cfg.transport), cfg.connections,
         cfg.rooms, cfg.payload, cfg.rate, cfg.window, cfg.duration, cfg.procs, cfg.threads, r.clients,
         r.connected, r.failed, r.ready, r.setup_s, r.sent, r.expected, r.received, r.received_window,
         r.expected > r.received ? r.expected - r.received : 0, r.disconnects, r.skipped, throughput(r),
         r.measured_s > 0 ? r.sent / r.measured_s : 0, quantiles_json(r.latency), quantiles_json(r.connect),
         spectrum_json(r.latency), r.before.rss_kb, r.ready_at.rss_kb, r.mid.rss_kb, r.after.rss_kb,
-        rss_per_conn, sock_per_conn, cpu);
+        rss_per_conn, sock_per_conn, cpu,
+        r.loadgen_cpu_end >= 0 && r.measured_s > 0 ? (r.loadgen_cpu_end - r.loadgen_cpu_ready) / r.measured_s : -1);
 }
 
 std::string markdown_header() {

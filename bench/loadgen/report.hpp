@@ -28,6 +28,7 @@ struct run_result {
     double measured_s = 0;      // measurement window actually used
     histogram latency;
     histogram connect;
+    double loadgen_cpu_ready = 0, loadgen_cpu_end = -1;  // CPU seconds of the worker processes
     proc_sample before, ready_at, mid, after;  // before fork, all ready, mid-run, end of measurement
 };
 

@@ -43,6 +43,9 @@ class payload {
 public:
     payload() = default;
     explicit payload(const args& received);
+    /// JSON args and the attachments their placeholders number (as carried between shards).
+    payload(std::vector<std::string> items, std::vector<std::string> attachments)
+        : items_(std::move(items)), attachments_(std::move(attachments)) {}
 
     payload& add_json(std::string json_text);
     payload& add_string(std::string_view text);

@@ -36,7 +36,8 @@ public:
 
     std::string bytes(std::size_t n) {
         std::string out(n, '\0');
-        for (auto& c : out) c = static_cast<char>(next() & 0xff);
+        for (auto& c : out)
+            c = static_cast<char>(next() & 0xff);
         return out;
     }
 
@@ -62,7 +63,8 @@ inline std::vector<std::string> random_chunks(std::string_view bytes, prng& rng,
 inline std::string reassemble(const std::vector<std::string>& chunks) {
     std::string buffer;
     buffer.shrink_to_fit();
-    for (const auto& c : chunks) buffer.append(c);
+    for (const auto& c : chunks)
+        buffer.append(c);
     return buffer;
 }
 

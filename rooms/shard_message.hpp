@@ -1,0 +1,93 @@
+// The closed vocabulary of messages between shards (socket.io-adapter's cluster message types,
+// here between cores). Plain values: no pointer into another shard's objects; payload bytes are
+// immutable and shared.
+#pragma once
+
+#include "registry.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace imedge::rooms {
+
+using shared_bytes = std::shared_ptr<const std::string>;
+
+/// A Socket.IO packet encoded once: the Engine.IO text frame ("42[...]") and the binary
+/// attachments that follow it.
+struct encoded_packet {
+    shared_bytes text;
+    std::vector<shared_bytes> attachments;
+};
+
+/// Deliver `packet` to the members of namespace `nsp` that `filter` reaches on the receiving shard.
+struct broadcast {
+    std::string nsp;
+    broadcast_filter filter;
+    std::shared_ptr<const encoded_packet> packet;
+};
+
+enum class room_op : std::uint8_t { join, leave };
+
+/// Make socket `sid` (owned by the receiving shard) join or leave `room`.
+struct room_change {
+    std::string nsp;
+    std::string sid;
+    std::string room;
+    room_op op;
+};
+
+/// Disconnect socket `sid` (owned by the receiving shard) from `nsp`.
+struct disconnect_socket {
+    std::string nsp;
+    std::string sid;
+};
+
+/// Emit to socket `sid` (owned by the receiving shard) and send its ack, or a timeout, back to
+/// shard `origin` as an ack_reply carrying `request`.
+struct ack_request {
+    std::size_t origin;
+    std::uint64_t request;
+    std::string nsp;
+    std::string sid;
+    std::string event;
+    std::vector<std::string> items;       // the payload's JSON args
+    std::vector<std::string> attachments; // its binary attachments
+    std::chrono::milliseconds timeout;
+};
+
+struct ack_reply {
+    std::uint64_t request;
+    bool acked = false;
+    std::vector<std::string> items;
+    std::vector<std::string> attachments;
+};
+
+/// Ask the owner of `sid` for its rooms; answered by a rooms_reply to `origin`.
+struct rooms_request {
+    std::size_t origin;
+    std::uint64_t request;
+    std::string nsp;
+    std::string sid;
+};
+
+struct rooms_reply {
+    std::uint64_t request;
+    std::vector<std::string> rooms;
+};
+
+/// A TCP connection accepted by one shard that belongs to another (an HTTP request carrying a
+/// sid the receiving shard owns). The descriptor changes hands with the bytes already read.
+struct adopt_connection {
+    int fd;
+    std::string buffered;
+};
+
+using shard_message = std::variant<broadcast, room_change, disconnect_socket, ack_request, ack_reply,
+                                   rooms_request, rooms_reply, adopt_connection>;
+
+} // namespace imedge::rooms

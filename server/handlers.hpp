@@ -1,0 +1,141 @@
+// The handler API's types: what a program registers (connect, disconnect, events) and what a
+// handler receives. In the spirit of python-socketio's Server: handlers get a `server_ref` to
+// emit, manage rooms and disconnect, plus the sid, the args and an optional ack.
+#pragma once
+
+#include "protocol/socketio/args.hpp"
+#include "rooms/registry.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace imedge::server {
+
+using protocol::socketio::args;
+using protocol::socketio::payload;
+class shard;
+class sio_socket;
+
+/// What the client sent when it opened its Engine.IO session.
+struct handshake_info {
+    std::vector<std::pair<std::string, std::string>> query;
+    std::vector<std::pair<std::string, std::string>> headers; // names lower-cased
+    std::string address;                                      // peer IP
+    std::string url;
+
+    std::optional<std::string_view> query_param(std::string_view name) const;
+    std::optional<std::string_view> header(std::string_view lower_name) const;
+};
+
+/// Per-socket session data (python-socketio's `save_session`/`get_session`).
+using session_data = std::unordered_map<std::string, std::string>;
+
+/// Who an emit goes to: rooms (sids are rooms too; empty = everyone in the namespace), minus
+/// the sockets in `skip` (sids or rooms).
+struct emit_options {
+    std::vector<std::string> to;
+    std::vector<std::string> skip;
+};
+
+/// Called once with the client's ack args, or with nullopt when the timeout passed first.
+using ack_callback = std::function<void(std::optional<args>)>;
+
+/// A handle on one namespace of the Socket.IO server, as seen from one shard.
+///
+/// Thread safety: use it only on the shard thread that handed it to you (inside a handler, or
+/// from a coroutine spawned there). It is a cheap value; copy it freely.
+class server_ref {
+public:
+    server_ref(shard& owner, std::string nsp) : shard_(&owner), nsp_(std::move(nsp)) {}
+
+    /// Emits to everyone in the namespace, or to `o.to` rooms/sids, except `o.skip`.
+    /// Every recipient gets it once, on whichever shard it lives.
+    void emit(std::string_view event, const payload& data = {}, const emit_options& o = {}) const;
+    /// Emits `message` (python-socketio's `send`).
+    void send(const payload& data, const emit_options& o = {}) const;
+    /// Emits to one socket and calls `done` with its ack, or nullopt after `timeout`.
+    void emit_with_ack(std::string_view sid, std::string_view event, const payload& data,
+                       std::chrono::milliseconds timeout, ack_callback done) const;
+    /// Coroutine form of emit_with_ack.
+    boost::asio::awaitable<std::optional<args>> call(std::string sid, std::string event, payload data,
+                                                     std::chrono::milliseconds timeout) const;
+
+    void enter_room(std::string_view sid, std::string_view room) const;
+    void leave_room(std::string_view sid, std::string_view room) const;
+    /// The rooms of a socket on this shard (its sid first); empty when it is not here.
+    std::vector<std::string> rooms(std::string_view sid) const;
+    /// Disconnects the socket from this namespace ("server namespace disconnect").
+    void disconnect(std::string_view sid) const;
+    /// The session data of a socket on this shard, or nullptr.
+    session_data* session(std::string_view sid) const;
+
+    /// The same server, another namespace.
+    server_ref of(std::string nsp) const { return {*shard_, std::move(nsp)}; }
+    const std::string& nsp() const { return nsp_; }
+    std::size_t shard_index() const;
+    shard& owner() const { return *shard_; }
+
+private:
+    shard* shard_;
+    std::string nsp_;
+};
+
+/// Sends the ACK a client asked for. Empty when the client asked for none. Safe to keep after
+/// the handler returns (it does nothing once the socket is gone); only the first call sends.
+class ack_sender {
+public:
+    ack_sender() = default;
+    ack_sender(std::weak_ptr<sio_socket> socket, std::uint64_t id) : socket_(std::move(socket)), id_(id) {}
+    explicit operator bool() const { return !socket_.expired() || id_.has_value(); }
+    void operator()(const payload& data = {});
+
+private:
+    std::weak_ptr<sio_socket> socket_;
+    std::optional<std::uint64_t> id_;
+};
+
+/// What an event handler receives. Owns its data: safe across coroutine suspensions.
+struct event {
+    server_ref io;
+    std::string sid;
+    std::string name;
+    protocol::socketio::args args;
+    ack_sender ack;
+};
+
+/// What a connect handler receives.
+struct connect_request {
+    server_ref io;
+    std::string sid;
+    std::string auth; // the CONNECT payload: a JSON object's text, "{}" when none was sent
+    std::shared_ptr<const handshake_info> handshake;
+};
+
+/// A connect handler's answer: accept, or reject with a CONNECT_ERROR message and data.
+struct connect_result {
+    bool accepted = true;
+    std::string message;
+    std::string data_json; // JSON text for CONNECT_ERROR's "data"; empty = none
+
+    static connect_result accept() { return {}; }
+    static connect_result reject(std::string message, std::string data_json = {}) {
+        return {false, std::move(message), std::move(data_json)};
+    }
+};
+
+using connect_handler = std::function<boost::asio::awaitable<connect_result>(connect_request)>;
+using event_handler = std::function<boost::asio::awaitable<void>(event)>;
+using sync_connect_handler = std::function<connect_result(connect_request&)>;
+using sync_event_handler = std::function<void(event&)>;
+using disconnect_handler = std::function<void(server_ref, std::string_view sid, std::string_view reason)>;
+
+} // namespace imedge::server

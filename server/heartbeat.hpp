@@ -1,0 +1,53 @@
+// Per-shard deadlines for every session's pings, pongs and handshake, on one timer.
+#pragma once
+
+#include "net.hpp"
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <memory>
+
+namespace imedge::server {
+
+class eio_session;
+
+/// Each lane has one fixed delay, so deadlines pushed to a lane arrive in order and a lane is a
+/// FIFO: scheduling is O(1), and one timer per shard serves every session (no per-session
+/// timers). Stale entries are recognised by an epoch the session bumps.
+/// Shard-local; start() and stop() on the shard thread.
+class heartbeat {
+public:
+    enum class lane : std::uint8_t { ping, pong, connect };
+    using clock = std::chrono::steady_clock;
+
+    heartbeat(executor ex, clock::duration ping_interval, clock::duration ping_timeout,
+              clock::duration connect_timeout);
+
+    void start();
+    void stop();
+
+    /// Calls the session's on_deadline(lane, epoch) once the lane's delay has passed.
+    void schedule(lane l, const std::shared_ptr<eio_session>& s, std::uint32_t epoch);
+
+    std::size_t pending() const;
+
+private:
+    struct entry {
+        clock::time_point due;
+        std::weak_ptr<eio_session> session;
+        std::uint32_t epoch;
+    };
+    struct queue {
+        clock::duration delay;
+        std::deque<entry> entries;
+    };
+
+    asio::awaitable<void> run();
+
+    std::array<queue, 3> lanes_;
+    wake_timer timer_;
+    bool stopped_ = false;
+};
+
+} // namespace imedge::server

@@ -1,0 +1,35 @@
+// The imedge server. Until the IM service lands it serves Socket.IO with a small room/echo
+// service on "/": join/leave rooms, emit to rooms, echo with acks.
+#include "app.hpp"
+
+using namespace imedge::server;
+
+int main(int argc, char** argv) {
+    auto server = app::from_args(argc, argv);
+    server.of("/")
+        .on("join",
+            [](event& e) {
+                e.io.enter_room(e.sid, e.args.string_at(0));
+                if (e.ack) e.ack(payload().add_string(e.args.string_at(0)));
+            })
+        .on("leave",
+            [](event& e) {
+                e.io.leave_room(e.sid, e.args.string_at(0));
+                if (e.ack) e.ack(payload().add_string(e.args.string_at(0)));
+            })
+        .on("emit",
+            // emit(room, event, data...): everyone in the room but the sender gets event(data...)
+            [](event& e) {
+                auto room = std::string(e.args.string_at(0));
+                auto name = std::string(e.args.string_at(1));
+                payload data;
+                for (std::size_t i = 2; i < e.args.size(); ++i) data.add_json(e.args[i].json);
+                e.io.emit(name, data, {.to = {room}, .skip = {e.sid}});
+                if (e.ack) e.ack();
+            })
+        .on("echo", [](event& e) {
+            if (e.ack) e.ack(payload(e.args));
+            else e.io.emit("echo", payload(e.args), {.to = {e.sid}});
+        });
+    return server.run();
+}

@@ -1,0 +1,61 @@
+// Plain WebSocket connections: a reader calling the handler, a writer draining a bounded queue.
+#include "plain_websocket.hpp"
+
+#include "send_queue.hpp"
+#include "shard.hpp"
+#include "transports.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace imedge::server {
+namespace {
+
+using namespace asio::experimental::awaitable_operators;
+using protocol::engineio::frame_kind;
+
+class plain_peer final : public websocket_peer {
+public:
+    plain_peer(shard& owner) : owner_(owner), queue_(owner.get_executor(), owner.options().outbox_limit) {}
+
+    void send(std::string_view data, frame_kind kind) override {
+        if (queue_.closing()) return;
+        if (!queue_.push(frame{make_bytes(std::string(data)), kind})) {
+            owner_.count_slow_reader();
+            queue_.frames().clear();
+            queue_.mark_closing();
+        }
+    }
+    void close() override { queue_.mark_closing(); }
+    send_queue& queue() { return queue_; }
+
+private:
+    shard& owner_;
+    send_queue queue_;
+};
+
+asio::awaitable<void> read_messages(plain_peer& peer, ws_stream& ws, const websocket_message_handler& handler) {
+    beast::flat_buffer buffer;
+    while (!peer.queue().closing()) {
+        auto [ec, n] = co_await ws.async_read(buffer, asio::as_tuple(asio::use_awaitable));
+        if (ec) break;
+        std::string_view data(static_cast<const char*>(buffer.data().data()), buffer.size());
+        handler(peer, data, ws.got_text() ? frame_kind::text : frame_kind::binary);
+        buffer.consume(buffer.size());
+    }
+    peer.queue().mark_closing();
+}
+
+asio::awaitable<void> write_messages(plain_peer& peer, ws_stream& ws) { co_await write_frames(peer.queue(), ws); }
+
+} // namespace
+
+asio::awaitable<void> run_plain_websocket(shard& owner, http_exchange& ex, const websocket_message_handler& handler) {
+    auto ws = co_await accept_websocket(ex, owner.options());
+    if (!ws) co_return;
+    plain_peer peer(owner);
+    co_await (read_messages(peer, *ws, handler) && write_messages(peer, *ws));
+}
+
+} // namespace imedge::server

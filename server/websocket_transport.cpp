@@ -1,0 +1,126 @@
+// The WebSocket transport, direct or upgraded from polling (engine.io-protocol v4, "Upgrade").
+#include "eio_session.hpp"
+#include "shard.hpp"
+#include "transports.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+
+namespace imedge::server {
+namespace {
+
+using namespace asio::experimental::awaitable_operators;
+using protocol::engineio::frame_kind;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+websocket::stream_base::timeout ws_timeouts(std::chrono::milliseconds idle) {
+    websocket::stream_base::timeout t{};
+    t.handshake_timeout = std::chrono::seconds(5); // also bounds the closing handshake
+    t.idle_timeout = idle.count() > 0 ? std::chrono::steady_clock::duration(idle) : websocket::stream_base::none();
+    t.keep_alive_pings = false; // Engine.IO has its own heartbeat
+    return t;
+}
+
+std::string_view view(const beast::flat_buffer& b) {
+    return {static_cast<const char*>(b.data().data()), b.size()};
+}
+
+asio::awaitable<void> read_packets(std::shared_ptr<eio_session> s, ws_stream& ws) {
+    beast::flat_buffer buffer;
+    while (!s->is_closed()) {
+        auto [ec, n] = co_await ws.async_read(buffer, use_tuple);
+        if (ec) {
+            s->close(ec == websocket::error::closed ? "transport close" : "transport error");
+            co_return;
+        }
+        if (ws.got_text()) {
+            auto p = protocol::engineio::decode_text_packet(view(buffer));
+            if (!p) {
+                s->close("parse error");
+                co_return;
+            }
+            s->receive(std::move(*p));
+        } else {
+            s->receive(protocol::engineio::binary_packet(view(buffer)));
+        }
+        buffer.consume(buffer.size());
+    }
+}
+
+asio::awaitable<void> write_packets(std::shared_ptr<eio_session> s, ws_stream& ws) {
+    if (!co_await write_frames(s->queue(), ws)) s->close("transport error");
+}
+
+} // namespace
+
+asio::awaitable<bool> write_frames(send_queue& q, ws_stream& ws) {
+    for (;;) {
+        while (!q.frames().empty()) {
+            frame f = q.frames().pop();
+            ws.text(f.kind == frame_kind::text);
+            auto [ec, n] = co_await ws.async_write(asio::buffer(*f.bytes), use_tuple);
+            if (ec) {
+                q.frames().clear();
+                q.mark_closing();
+                co_return false;
+            }
+        }
+        if (q.closing()) {
+            co_await ws.async_close(websocket::close_code::normal, use_tuple);
+            co_return true;
+        }
+        co_await q.wait();
+    }
+}
+
+asio::awaitable<std::unique_ptr<ws_stream>> accept_websocket(http_exchange& ex, const server_options& o) {
+    auto ws = std::make_unique<ws_stream>(ex.stream.release_socket());
+    ws->set_option(ws_timeouts(std::chrono::milliseconds(0)));
+    ws->read_message_max(o.max_payload);
+    ws->auto_fragment(false);
+    auto [ec] = co_await ws->async_accept(ex.request, use_tuple);
+    if (ec) co_return nullptr;
+    co_return ws;
+}
+
+asio::awaitable<void> run_websocket(std::shared_ptr<eio_session> s, ws_stream& ws) {
+    co_await (read_packets(s, ws) && write_packets(s, ws));
+}
+
+asio::awaitable<void> upgrade_to_websocket(std::shared_ptr<eio_session> s, ws_stream& ws) {
+    const auto& o = s->owner().options();
+    s->begin_upgrade();
+    ws.set_option(ws_timeouts(std::chrono::milliseconds(o.upgrade_timeout_ms)));
+    beast::flat_buffer buffer;
+
+    auto [ec1, n1] = co_await ws.async_read(buffer, use_tuple);
+    if (ec1 || s->is_closed() || !ws.got_text() || view(buffer) != "2probe") {
+        s->cancel_upgrade();
+        co_await ws.async_close(websocket::close_code::protocol_error, use_tuple);
+        co_return;
+    }
+    buffer.consume(buffer.size());
+    ws.text(true);
+    auto [ec2, n2] = co_await ws.async_write(asio::buffer(std::string_view("3probe")), use_tuple);
+    if (ec2) {
+        s->cancel_upgrade();
+        co_return;
+    }
+    // Release a parked GET so the client can pause polling.
+    s->noop_requested = true;
+    s->queue().notify();
+
+    auto [ec3, n3] = co_await ws.async_read(buffer, use_tuple);
+    if (ec3 || s->is_closed() || !ws.got_text() || view(buffer) != "5") {
+        s->cancel_upgrade();
+        co_await ws.async_close(websocket::close_code::protocol_error, use_tuple);
+        co_return;
+    }
+    ws.set_option(ws_timeouts(std::chrono::milliseconds(0)));
+    s->finish_upgrade();
+    co_await run_websocket(std::move(s), ws);
+}
+
+} // namespace imedge::server
