@@ -28,6 +28,9 @@ proc_sample sample_proc(int pid) {
                 s.cpu_s = (std::stod(f[11]) + std::stod(f[12])) / static_cast<double>(sysconf(_SC_CLK_TCK));
         }
     }
+    std::ifstream meminfo("/proc/meminfo");
+    for (std::string line; std::getline(meminfo, line);)
+        if (line.rfind("Slab:", 0) == 0) s.slab_kb = std::stol(line.substr(5));
     std::ifstream sockstat("/proc/net/sockstat");
     for (std::string line; std::getline(sockstat, line);) {
         if (line.rfind("TCP:", 0) != 0) continue;
@@ -82,6 +85,8 @@ std::string to_json(const config& cfg, const run_result& r) {
         held.rss_kb >= 0 && r.before.rss_kb >= 0 ? (held.rss_kb - r.before.rss_kb) * 1024.0 / conns : -1;
     const double sock_per_conn = held.tcp_mem_pages >= 0 && r.before.tcp_mem_pages >= 0
                                      ? (held.tcp_mem_pages - r.before.tcp_mem_pages) * 4096.0 / conns : -1;
+    const double slab_per_conn = held.slab_kb >= 0 && r.before.slab_kb >= 0
+                                     ? (held.slab_kb - r.before.slab_kb) * 1024.0 / conns : -1;
     const double cpu = r.after.cpu_s >= 0 && r.ready_at.cpu_s >= 0 && r.measured_s > 0
                            ? (r.after.cpu_s - r.ready_at.cpu_s) / r.measured_s : -1;
     return fmt::format(
@@ -91,14 +96,14 @@ std::string to_json(const config& cfg, const run_result& r) {
         R"("sent":{},"expected":{},"received":{},"received_in_window":{},"lost":{},"disconnects":{},"skipped":{},)"
         R"("throughput":{:.1f},"send_rate":{:.1f},"latency_us":{},"connect_us":{},"spectrum_us":{},)"
         R"("server_rss_kb":{{"before":{},"ready":{},"mid":{},"end":{}}},"server_rss_per_conn_b":{:.0f},)"
-        R"("tcp_mem_per_conn_b":{:.0f},"server_cpu_cores":{:.3f},"loadgen_cpu_cores":{:.3f}}})",
+        R"("tcp_mem_per_conn_b":{:.0f},"kernel_slab_per_conn_b":{:.0f},"server_cpu_cores":{:.3f},"loadgen_cpu_cores":{:.3f}}})",
         escaped(cfg.label), scenario_name(cfg.scenario), transport_name(cfg.transport), cfg.connections,
         cfg.rooms, cfg.payload, cfg.rate, cfg.window, cfg.duration, cfg.procs, cfg.threads, r.clients,
         r.connected, r.failed, r.ready, r.setup_s, r.sent, r.expected, r.received, r.received_window,
         r.expected > r.received ? r.expected - r.received : 0, r.disconnects, r.skipped, throughput(r),
         r.measured_s > 0 ? r.sent / r.measured_s : 0, quantiles_json(r.latency), quantiles_json(r.connect),
         spectrum_json(r.latency), r.before.rss_kb, r.ready_at.rss_kb, r.mid.rss_kb, r.after.rss_kb,
-        rss_per_conn, sock_per_conn, cpu,
+        rss_per_conn, sock_per_conn, slab_per_conn, cpu,
         r.loadgen_cpu_end >= 0 && r.measured_s > 0 ? (r.loadgen_cpu_end - r.loadgen_cpu_ready) / r.measured_s : -1);
 }
 

@@ -15,6 +15,7 @@ struct proc_sample {
     double cpu_s = -1;         // utime + stime of the server, all threads
     long tcp_mem_pages = -1;   // /proc/net/sockstat "TCP: ... mem", pages (client and server sides)
     long tcp_inuse = -1;
+    long slab_kb = -1;         // /proc/meminfo Slab: kernel objects, socket structures of both ends
 };
 
 proc_sample sample_proc(int pid);
