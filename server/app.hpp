@@ -14,6 +14,7 @@
 namespace imedge::server {
 
 class eio_session;
+using protocol::engineio::frame_kind;
 
 /// Handlers of one Socket.IO namespace. Registered before run(); then read by every shard at
 /// once, so handlers must be safe to call concurrently from several shard threads (each call

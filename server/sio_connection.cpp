@@ -28,6 +28,8 @@ std::string connect_error_json(std::string_view message, std::string_view data_j
 }
 } // namespace
 
+void sio_connection::fail(eio_session& s) { s.close("parse error"); }
+
 std::shared_ptr<sio_socket> sio_connection::find(std::string_view nsp) const {
     for (const auto& s : sockets_)
         if (s->nsp() == nsp) return s;

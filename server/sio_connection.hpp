@@ -33,7 +33,7 @@ private:
     void finish_connect(std::shared_ptr<sio_socket> socket, connect_result result);
     void dispatch(sio_socket& socket, inbound_packet&& p);
     std::shared_ptr<sio_socket> find(std::string_view nsp) const;
-    void fail(eio_session& s) { s.close("parse error"); }
+    static void fail(eio_session& s);
 
     shard& owner_;
     std::vector<std::shared_ptr<sio_socket>> sockets_;

@@ -4,6 +4,7 @@
 #include "frame.hpp"
 
 #include "protocol/socketio/args.hpp"
+#include "protocol/socketio/packet.hpp"
 #include "rooms/shard_message.hpp"
 
 #include <optional>

@@ -2,6 +2,7 @@
 #include "sio_socket.hpp"
 
 #include "eio_session.hpp"
+#include "shard.hpp"
 #include "socketio_host.hpp"
 
 namespace imedge::server {

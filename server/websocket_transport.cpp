@@ -50,7 +50,8 @@ asio::awaitable<void> read_packets(std::shared_ptr<eio_session> s, ws_stream& ws
 }
 
 asio::awaitable<void> write_packets(std::shared_ptr<eio_session> s, ws_stream& ws) {
-    if (!co_await write_frames(s->queue(), ws)) s->close("transport error");
+    bool clean = co_await write_frames(s->queue(), ws);
+    if (!clean) s->close("transport error");
 }
 
 } // namespace
