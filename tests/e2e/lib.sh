@@ -25,6 +25,7 @@ start_server() {
       return 1
     fi
   fi
+  : >"$log" # truncate now: the background job below may open it only later
   "${cmd[@]}" --host 127.0.0.1 --port 0 --shards "$shards" "$@" >"$log" 2>&1 &
   local pid=$!
   SERVER_PIDS+=("$pid")

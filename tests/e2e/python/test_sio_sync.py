@@ -64,8 +64,9 @@ class SyncSioCase(DeadlineMixin):
     def test_rejected(self):
         c = self.client()
         with self.assertRaises(socketio.exceptions.ConnectionError):
+            # a refused namespace makes connect() wait out wait_timeout: keep it short
             c.connect(sio_url(), auth={'reject': 'go away'}, transports=self.transports,
-                      wait_timeout=5)
+                      wait_timeout=1)
         (err,) = c.inbox['/'].get('connect_error')
         self.assertEqual(err, {'message': 'go away', 'data': {'code': 'REJECTED'}})
 
@@ -143,7 +144,7 @@ class SyncSioCase(DeadlineMixin):
     def test_unknown_namespace(self):
         c = self.client(namespaces=('/nope',))
         with self.assertRaises(socketio.exceptions.ConnectionError):
-            c.connect(sio_url(), transports=self.transports, namespaces=['/nope'], wait_timeout=5)
+            c.connect(sio_url(), transports=self.transports, namespaces=['/nope'], wait_timeout=1)
         (err,) = c.inbox['/nope'].get('connect_error')
         self.assertEqual(err, {'message': 'Invalid namespace'})
 

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs the Python end-to-end suites (tests/e2e/python: Debian's python3-socketio / python3-engineio,
+# sync and asyncio clients) against the example servers, once per shard count in IMEDGE_SHARDS
+# (default "1"). IMEDGE_E2E_REFERENCE=1 uses the Node reference servers instead.
+# Ends by printing exactly one line "N passed, M failed".
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+trap stop_servers EXIT
+
+# Debian's interpreter: the python3 first on PATH may be a separate build that cannot import
+# the Debian packages.
+python=${IMEDGE_E2E_PYTHON:-/usr/bin/python3}
+passed=0
+failed=0
+
+for shards in ${IMEDGE_SHARDS:-1}; do
+  echo "=== python e2e, $shards shard(s)${IMEDGE_E2E_REFERENCE:+, reference servers} ==="
+  if start_server IMEDGE_E2E_SIO_DEMO_PORT sio_demo "$shards" &&
+     start_server IMEDGE_E2E_EIO_ECHO_PORT eio_echo "$shards" &&
+     start_server IMEDGE_E2E_NOTIFY_PORT notify "$shards"; then
+    counts="$LOG_DIR/python-counts-$shards.txt"
+    : >"$counts"
+    timeout -k 5 "${PYTHON_E2E_TIMEOUT:-200}" "$python" "$E2E_DIR/python/run_tests.py" "$counts" \
+      "${PYTHON_E2E_PATTERN:-test_*.py}" 2>&1
+    rc=$?
+    p=$(grep -c '^pass ' "$counts")
+    f=$(grep -c '^fail ' "$counts")
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+      echo "e2e: the python run exited with $rc and no failed test: counting one failure"
+      f=1
+    fi
+    if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+      echo "e2e: the python run timed out: counting one failure"
+      f=$((f + 1))
+    fi
+    echo "python e2e, $shards shard(s): $p passed, $f failed"
+    passed=$((passed + p))
+    failed=$((failed + f))
+  else
+    echo "e2e: a server did not start: counting one failure"
+    failed=$((failed + 1))
+  fi
+  stop_servers
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
