@@ -5,6 +5,8 @@ and its raw-WebSocket variant on /ws. Run with Debian's interpreter: /usr/bin/py
 """
 import argparse
 import json
+import os
+import signal
 import sys
 
 import eventlet
@@ -94,6 +96,8 @@ def main():
             return ws_app(environ, start_response)
         return sio_app(environ, start_response)
 
+    # eventlet's server loop does not end on SIGTERM by itself; the bench stops peers with it.
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     listener = eventlet.listen((args.host, args.port), backlog=4096)
     host, port = listener.getsockname()[:2]
     print(f"bench-peer: listening on {host}:{port} (python-socketio on eventlet {eventlet.__version__})",
