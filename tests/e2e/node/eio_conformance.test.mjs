@@ -35,7 +35,12 @@ function assertError(res, code, message) {
 async function assertSessionGone(port, sid, ms = 3000) {
   const deadline = Date.now() + ms;
   for (;;) {
-    const res = await pollGet(port, PATH, sid, { timeout: Math.max(deadline - Date.now(), 1) });
+    let res;
+    try {
+      res = await pollGet(port, PATH, sid, { timeout: Math.max(deadline - Date.now(), 1) });
+    } catch (e) {
+      assert.fail(`the session is still alive: a GET on its sid stayed parked (${e.message})`);
+    }
     if (res.status === 400) {
       assertError(res, 1, "Session ID unknown");
       return;
@@ -345,5 +350,99 @@ describe("Engine.IO v4 maxPayload (--max-payload 10000)", () => {
       await assertSessionGone(port(), sid);
       await pollPost(port(), PATH, bystander.sid, "4fine");
       assert.deepEqual(await pollPackets(port(), PATH, bystander.sid, 1), ["4fine"]);
+    });
+});
+
+// Every request on its own TCP connection: with several shards, the requests of one session land
+// on arbitrary shards and must be handed to the shard that owns the session.
+describe("Engine.IO v4 polling, one TCP connection per request (cross-shard hand-off)", () => {
+  const fresh = { fresh: true };
+
+  test("POST/GET rounds on fresh connections echo in order", async () => {
+    const { sid } = await openPolling(servers.eioEcho, PATH, fresh);
+    for (let i = 0; i < 10; i++) {
+      const res = await pollPost(servers.eioEcho, PATH, sid, `4round-${i}${RS}b${Buffer.from([i]).toString("base64")}`, fresh);
+      assert.equal(res.text, "ok");
+      assert.deepEqual(await pollPackets(servers.eioEcho, PATH, sid, 2, fresh),
+        [`4round-${i}`, `b${Buffer.from([i]).toString("base64")}`]);
+    }
+  });
+
+  test("a parked GET is woken by a POST that arrives on another connection", async () => {
+    for (let i = 0; i < 5; i++) {
+      const { sid } = await openPolling(servers.eioEcho, PATH, fresh);
+      const pending = pollGet(servers.eioEcho, PATH, sid, fresh);
+      await sleep(50); // the GET is parked on the server
+      assert.equal((await pollPost(servers.eioEcho, PATH, sid, `4wake-${i}`, fresh)).text, "ok");
+      const res = await pending;
+      assert.equal(res.status, 200);
+      assert.equal(res.text, `4wake-${i}`);
+    }
+  });
+
+  test("a second concurrent GET on another connection ends the session", async () => {
+    for (let i = 0; i < 3; i++) {
+      const { sid } = await openPolling(servers.eioEcho, PATH, fresh);
+      const first = pollGet(servers.eioEcho, PATH, sid, fresh);
+      await sleep(50);
+      const second = await pollGet(servers.eioEcho, PATH, sid, fresh);
+      assert.equal(second.status, 400, `second GET: ${second.status} ${second.text}`);
+      const firstRes = await first;
+      assert.ok(firstRes.status === 400 || splitPayload(firstRes.text).includes("1"),
+        `first GET: ${firstRes.status} ${JSON.stringify(firstRes.text)}`);
+      await assertSessionGone(servers.eioEcho, sid);
+    }
+  });
+
+  test("upgrade with the parked GET and the WebSocket on different connections", async () => {
+    for (let i = 0; i < 3; i++) {
+      const { sid } = await openPolling(servers.eioEcho, PATH, fresh);
+      const pending = pollGet(servers.eioEcho, PATH, sid, fresh);
+      await sleep(50);
+      const peer = await wsSession(servers.eioEcho, { sid });
+      peer.send("2probe");
+      assert.equal(await peer.next(), "3probe");
+      assert.equal((await withTimeout(pending, 3000, "the parked GET")).text, "6");
+      peer.send("5");
+      await assertEchoes(peer, `4upgraded-${i}`);
+      assert.equal((await pollGet(servers.eioEcho, PATH, sid, fresh)).status, 400);
+      peer.close();
+    }
+  });
+
+  test("a close packet POSTed on another connection ends the session", async () => {
+    const { sid } = await openPolling(servers.eioEcho, PATH, fresh);
+    await pollPost(servers.eioEcho, PATH, sid, "1", fresh);
+    await assertSessionGone(servers.eioEcho, sid);
+  });
+
+  test("heartbeat: pongs on fresh connections keep the session", async () => {
+    const port = servers.eioEchoHeartbeat;
+    const { sid } = await openPolling(port, PATH, fresh);
+    let pings = 0;
+    const deadline = Date.now() + 1200;
+    while (Date.now() < deadline) {
+      const res = await pollGet(port, PATH, sid, fresh);
+      assert.equal(res.status, 200, `poll: ${res.status} ${res.text}`);
+      for (const p of splitPayload(res.text)) {
+        assert.equal(p, "2");
+        pings++;
+        assert.equal((await pollPost(port, PATH, sid, "3", fresh)).text, "ok");
+      }
+    }
+    assert.ok(pings >= 2, `only ${pings} pings in 1200 ms`);
+    await pollPost(port, PATH, sid, "4alive", fresh);
+    assert.deepEqual(await pollPackets(port, PATH, sid, 1, fresh), ["4alive"]);
+  });
+
+  test("an oversized POST on another connection ends that session only",
+    { skip: imedgeOnly("Node engine.io answers 413 but keeps the session") }, async () => {
+      const port = servers.eioEchoSmall;
+      for (let i = 0; i < 4; i++) {
+        const { sid } = await openPolling(port, PATH, fresh);
+        const res = await pollPost(port, PATH, sid, "4" + "x".repeat(20000), fresh);
+        assert.ok(res.status === 413 || res.status === 400, `POST answered ${res.status}`);
+        await assertSessionGone(port, sid);
+      }
     });
 });

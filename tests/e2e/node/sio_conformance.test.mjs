@@ -27,7 +27,12 @@ async function connected(nsp = "/", auth) {
 async function assertPollingSessionGone(port, sid, ms = 3000) {
   const deadline = Date.now() + ms;
   for (;;) {
-    const res = await pollGet(port, PATH, sid, { timeout: Math.max(deadline - Date.now(), 1) });
+    let res;
+    try {
+      res = await pollGet(port, PATH, sid, { timeout: Math.max(deadline - Date.now(), 1) });
+    } catch (e) {
+      assert.fail(`the session is still alive: a GET on its sid stayed parked (${e.message})`);
+    }
     if (res.status === 400) return;
     assert.ok(splitPayload(res.text).every((p) => ["1", "6", "2"].includes(p)), `still delivering: ${res.text}`);
     if (Date.now() > deadline) assert.fail("the session is still known");

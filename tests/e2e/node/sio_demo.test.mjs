@@ -196,6 +196,20 @@ for (const mode of MODES) {
       assert.deepEqual(bAfter, [], "a socket that left the room still got its broadcast");
     });
 
+    test("fan-out: a room broadcast reaches each of 12 members exactly once", async () => {
+      const members = (await Promise.all([...Array(12)].map(() => connect(mode)))).map((x) => x.socket);
+      const room = `fan-${Math.random().toString(36).slice(2)}`;
+      await Promise.all(members.map((s) => s.timeout(3000).emitWithAck("join", room)));
+      const [sender, ...others] = members;
+      const seen = members.map((s) => broadcastsUntil(s, "fan-sentinel", 5000));
+      for (let i = 0; i < 5; i++) sender.emit("broadcast", room, i);
+      sender.emit("broadcast-all", "fan-sentinel");
+      const got = await Promise.all(seen);
+      assert.deepEqual(got[0], [], "the sender got its own broadcast");
+      for (const [i, g] of got.slice(1).entries()) assert.deepEqual(g, [0, 1, 2, 3, 4], `member ${i + 1}`);
+      assert.equal(others.length, 11);
+    });
+
     test("namespaces / and /custom multiplexed on one Manager connection", async () => {
       const manager = new Manager(httpUrl(servers.sioDemo), clientOptions(mode));
       const root = manager.socket("/", { auth: { ns: "root" } });

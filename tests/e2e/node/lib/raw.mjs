@@ -1,5 +1,6 @@
 // Raw Engine.IO v4 helpers over fetch (polling) and ws (WebSocket), for the conformance tests.
 // Nothing here hides protocol behaviour: each helper does one HTTP request or wraps one socket.
+import http from "node:http";
 import WebSocket from "ws";
 import { host } from "./env.mjs";
 import { withTimeout } from "./wait.mjs";
@@ -12,16 +13,46 @@ export function eioUrl(port, path, params, scheme = "http") {
   return `${scheme}://${host}:${port}${path}?${query}`;
 }
 
-// One HTTP request; resolves {status, text, contentType}. Never hangs past `timeout`.
-export async function request(url, { method = "GET", body, timeout = 5000, headers } = {}) {
-  const res = await fetch(url, {
-    method,
-    body,
-    headers: { ...(body !== undefined ? { "content-type": "text/plain;charset=UTF-8" } : {}), ...headers },
-    signal: AbortSignal.timeout(timeout),
+// One HTTP request; resolves {status, text, contentType}. Never hangs past `timeout` (rejects
+// with an Error saying so). `fresh: true` sends it on a new TCP connection (closed afterwards):
+// with several shards, consecutive requests of one session then land on arbitrary shards.
+export async function request(url, { method = "GET", body, timeout = 5000, headers, fresh = false } = {}) {
+  if (fresh) return freshRequest(url, { method, body, timeout, headers });
+  let res;
+  try {
+    res = await fetch(url, {
+      method,
+      body,
+      headers: { ...(body !== undefined ? { "content-type": "text/plain;charset=UTF-8" } : {}), ...headers },
+      signal: AbortSignal.timeout(timeout),
+    });
+    const text = await res.text();
+    return { status: res.status, text, contentType: res.headers.get("content-type") };
+  } catch (e) {
+    if (e.name === "TimeoutError") throw new Error(`${method} ${url}: no answer within ${timeout} ms`);
+    throw e;
+  }
+}
+
+function freshRequest(url, { method, body, timeout, headers }) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, {
+      method,
+      agent: false,
+      headers: { connection: "close", ...(body !== undefined ? { "content-type": "text/plain;charset=UTF-8" } : {}), ...headers },
+      timeout,
+    }, (res) => {
+      const chunks = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("end", () => resolve({
+        status: res.statusCode, text: Buffer.concat(chunks).toString(), contentType: res.headers["content-type"],
+      }));
+      res.on("error", reject);
+    });
+    req.on("timeout", () => req.destroy(new Error(`${method} ${url}: no answer within ${timeout} ms`)));
+    req.on("error", reject);
+    req.end(body);
   });
-  const text = await res.text();
-  return { status: res.status, text, contentType: res.headers.get("content-type") };
 }
 
 export function splitPayload(text) {
@@ -29,8 +60,8 @@ export function splitPayload(text) {
 }
 
 // Polling handshake: resolves {sid, open (parsed handshake object), packets (after the open)}.
-export async function openPolling(port, path) {
-  const res = await request(eioUrl(port, path, { transport: "polling" }));
+export async function openPolling(port, path, opts) {
+  const res = await request(eioUrl(port, path, { transport: "polling" }), opts);
   if (res.status !== 200) throw new Error(`handshake answered ${res.status}: ${res.text}`);
   const [first, ...packets] = splitPayload(res.text);
   if (first[0] !== "0") throw new Error(`handshake did not start with an open packet: ${res.text}`);
@@ -45,16 +76,16 @@ export const pollPost = (port, path, sid, body, opts) =>
   request(eioUrl(port, path, { transport: "polling", sid }), { method: "POST", body, ...opts });
 
 // Polls until `count` packets arrived (answering server pings with pongs when asked to).
-export async function pollPackets(port, path, sid, count, { timeout = 5000, pong = true } = {}) {
+export async function pollPackets(port, path, sid, count, { timeout = 5000, pong = true, fresh = false } = {}) {
   const deadline = Date.now() + timeout;
   const got = [];
   while (got.length < count) {
     const left = deadline - Date.now();
     if (left <= 0) throw new Error(`timed out polling: got ${JSON.stringify(got)}`);
-    const res = await pollGet(port, path, sid, { timeout: left });
+    const res = await pollGet(port, path, sid, { timeout: left, fresh });
     if (res.status !== 200) throw new Error(`poll answered ${res.status}: ${res.text}`);
     for (const p of splitPayload(res.text)) {
-      if (p === "2" && pong) await pollPost(port, path, sid, "3");
+      if (p === "2" && pong) await pollPost(port, path, sid, "3", { fresh });
       else if (p !== "6") got.push(p);
     }
   }
