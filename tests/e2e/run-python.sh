@@ -16,6 +16,7 @@ failed=0
 for shards in ${IMEDGE_SHARDS:-1}; do
   echo "=== python e2e, $shards shard(s)${IMEDGE_E2E_REFERENCE:+, reference servers} ==="
   if start_server IMEDGE_E2E_SIO_DEMO_PORT sio_demo "$shards" &&
+     start_server IMEDGE_E2E_SIO_DEMO_HB_PORT sio_demo "$shards" --ping-interval 300 --ping-timeout 200 &&
      start_server IMEDGE_E2E_EIO_ECHO_PORT eio_echo "$shards" &&
      start_server IMEDGE_E2E_NOTIFY_PORT notify "$shards"; then
     counts="$LOG_DIR/python-counts-$shards.txt"

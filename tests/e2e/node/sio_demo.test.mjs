@@ -210,6 +210,33 @@ for (const mode of MODES) {
       assert.equal(others.length, 11);
     });
 
+    test("large payloads: 600 kB text and 600 kB binary round trips", async () => {
+      const { socket } = await connect(mode);
+      const text = "é".repeat(150000) + "z".repeat(300000); // 600 kB of UTF-8
+      assert.equal(await socket.timeout(8000).emitWithAck("message-with-ack", text), text);
+      const bytes = Buffer.alloc(600000);
+      for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7) & 0xff;
+      const back = nextEvent(socket, "message-back", 8000);
+      socket.emit("message", bytes);
+      assert.deepEqual(normaliseBinary(await back), [bytes]);
+    });
+
+    test("100 acks in flight at once resolve to their own values", async () => {
+      const { socket } = await connect(mode);
+      const results = await Promise.all(
+        [...Array(100).keys()].map((i) => socket.timeout(5000).emitWithAck("message-with-ack", i, `v${i}`)));
+      // with two args the ack callback gets both; emitWithAck resolves the first
+      assert.deepEqual(results, [...Array(100).keys()]);
+    });
+
+    test("30 clients connect at once and each gets its own answers", async () => {
+      const clients = await Promise.all([...Array(30).keys()].map((i) => connect(mode, { auth: { i } })));
+      clients.forEach(({ authPayload }, i) => assert.deepEqual(authPayload, { i }));
+      const acks = await Promise.all(clients.map(({ socket }, i) => socket.timeout(5000).emitWithAck("message-with-ack", `c${i}`)));
+      assert.deepEqual(acks, [...Array(30).keys()].map((i) => `c${i}`));
+      assert.equal(new Set(clients.map(({ socket }) => socket.id)).size, 30);
+    });
+
     test("namespaces / and /custom multiplexed on one Manager connection", async () => {
       const manager = new Manager(httpUrl(servers.sioDemo), clientOptions(mode));
       const root = manager.socket("/", { auth: { ns: "root" } });

@@ -20,6 +20,8 @@ export const servers = {
   get eioEchoHeartbeat() { return port("IMEDGE_E2E_EIO_ECHO_HB_PORT"); },
   // examples/eio_echo with --max-payload 10000.
   get eioEchoSmall() { return port("IMEDGE_E2E_EIO_ECHO_SMALL_PORT"); },
+  // examples/sio_demo with --ping-interval 300 --ping-timeout 200.
+  get sioDemoHeartbeat() { return port("IMEDGE_E2E_SIO_DEMO_HB_PORT"); },
   // examples/sio_demo with --max-payload 10000.
   get sioDemoSmall() { return port("IMEDGE_E2E_SIO_DEMO_SMALL_PORT"); },
 };

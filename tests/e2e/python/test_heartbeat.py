@@ -1,0 +1,93 @@
+"""python-socketio clients against sio_demo started with --ping-interval 300 --ping-timeout 200:
+the clients answer the server's pings and stay connected for several ping periods."""
+import asyncio
+import time
+import unittest
+
+import socketio
+
+from e2e_env import HOST, MODES, DeadlineMixin, port
+
+
+def hb_url():
+    return 'http://%s:%d' % (HOST, port('IMEDGE_E2E_SIO_DEMO_HB_PORT'))
+
+
+class SyncHeartbeatCase(DeadlineMixin):
+    transports = None
+
+    def setUp(self):
+        self.start_deadline()
+
+    def tearDown(self):
+        self.stop_deadline()
+
+    def test_stays_connected(self):
+        c = socketio.Client(reconnection=False)
+        gone = []
+        c.on('disconnect', lambda: gone.append(time.time()))
+        c.connect(hb_url(), transports=self.transports, wait_timeout=5)
+        try:
+            for i in range(5):
+                self.assertEqual(c.call('message-with-ack', i, timeout=5), i)
+                time.sleep(0.2)
+            time.sleep(1.0)  # idle for three ping periods
+            self.assertEqual(gone, [], 'disconnected during the heartbeat test')
+            self.assertEqual(c.call('message-with-ack', 'end', timeout=5), 'end')
+        finally:
+            c.disconnect()
+
+
+class AsyncHeartbeatCase(DeadlineMixin):
+    transports = None
+
+    async def asyncSetUp(self):
+        self.start_deadline()
+
+    async def asyncTearDown(self):
+        self.stop_deadline()
+
+    async def test_stays_connected(self):
+        c = socketio.AsyncClient(reconnection=False)
+        gone = []
+
+        async def on_disconnect():
+            gone.append(time.time())
+        c.on('disconnect', on_disconnect)
+        await c.connect(hb_url(), transports=self.transports, wait_timeout=5)
+        try:
+            for i in range(5):
+                self.assertEqual(await c.call('message-with-ack', i, timeout=5), i)
+                await asyncio.sleep(0.2)
+            await asyncio.sleep(1.0)
+            self.assertEqual(gone, [], 'disconnected during the heartbeat test')
+            self.assertEqual(await c.call('message-with-ack', 'end', timeout=5), 'end')
+        finally:
+            await asyncio.wait_for(c.disconnect(), 5)
+
+
+class HeartbeatSyncWebsocket(SyncHeartbeatCase, unittest.TestCase):
+    transports = MODES['websocket']
+
+
+class HeartbeatSyncPolling(SyncHeartbeatCase, unittest.TestCase):
+    transports = MODES['polling']
+
+
+class HeartbeatSyncDefault(SyncHeartbeatCase, unittest.TestCase):
+    transports = MODES['default']
+
+
+class HeartbeatAsyncWebsocket(AsyncHeartbeatCase, unittest.IsolatedAsyncioTestCase):
+    transports = MODES['websocket']
+
+
+class HeartbeatAsyncPolling(AsyncHeartbeatCase, unittest.IsolatedAsyncioTestCase):
+    transports = MODES['polling']
+
+
+class HeartbeatAsyncDefault(AsyncHeartbeatCase, unittest.IsolatedAsyncioTestCase):
+    transports = MODES['default']
+
+
+del SyncHeartbeatCase, AsyncHeartbeatCase
