@@ -7,6 +7,7 @@ EXAMPLES_DIR=${IMEDGE_EXAMPLES_DIR:-$ROOT/build/examples}
 LOG_DIR=${IMEDGE_E2E_LOG_DIR:-$ROOT/build/test-logs/e2e}
 mkdir -p "$LOG_DIR"
 SERVER_PIDS=()
+CONTRACT_FAILURES=0 # readiness lines that break CONTRACT.md (counted as failed tests)
 
 # start_server VAR NAME SHARDS [ARGS...]: starts example NAME (imedge binary, or the Node reference
 # server when IMEDGE_E2E_REFERENCE=1), waits up to 15 s for its readiness line and exports its
@@ -40,6 +41,12 @@ start_server() {
     echo "e2e: $name did not print its readiness line; its log:" >&2
     tail -20 "$log" >&2
     return 1
+  fi
+  local announced=${line##* with }
+  announced=${announced%% shards*}
+  if [ "$announced" != "$shards" ]; then
+    echo "e2e: FAIL $name was started with --shards $shards but announced: $line" >&2
+    CONTRACT_FAILURES=$((CONTRACT_FAILURES + 1))
   fi
   local port=${line#imedge: listening on }
   port=${port%% with*}

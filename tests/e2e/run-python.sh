@@ -44,5 +44,6 @@ for shards in ${IMEDGE_SHARDS:-1}; do
   stop_servers
 done
 
+failed=$((failed + CONTRACT_FAILURES))
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -222,6 +222,27 @@ describe("Engine.IO v4 upgrade", () => {
     await assertEchoes(peer, "4still upgraded");
   });
 
+  test("a second WebSocket for an already upgraded sid is refused", async () => {
+    const port = servers.eioEcho;
+    const { sid } = await openPolling(port, PATH);
+    const peer = await wsSession(port, { sid });
+    peer.send("2probe");
+    assert.equal(await peer.next(), "3probe");
+    peer.send("5");
+    await assertEchoes(peer, "4upgraded");
+    const second = new WsPeer(eioUrl(port, PATH, { transport: "websocket", sid }, "ws"));
+    peers.push(second);
+    const outcome = await withTimeout(second.opened.then(() => "open", (e) => e), 3000, "second upgrade answer");
+    if (outcome === "open") {
+      second.send("2probe");
+      const answer = await Promise.race([second.closed.then(() => "closed"), second.next(2000).catch(() => "none")]);
+      assert.notEqual(answer, "3probe", "a second probe on an upgraded session was answered");
+    } else {
+      assert.equal(outcome.status, 400);
+    }
+    await assertEchoes(peer, "4first still works");
+  });
+
   test("messages echoed during the probe are not lost", async () => {
     const port = servers.eioEcho;
     const { sid } = await openPolling(port, PATH);
@@ -267,6 +288,20 @@ describe("Engine.IO v4 heartbeat (--ping-interval 300 --ping-timeout 200)", () =
     assert.ok(pings >= 3, `only ${pings} pings in 1600 ms`);
     assert.equal(peer.isClosed, false);
     await assertEchoes(peer);
+  });
+
+  test("after an upgrade the pings come over the WebSocket, and a missing pong closes it", async () => {
+    const { sid } = await openPolling(port(), PATH);
+    const peer = await wsSession(port(), { sid });
+    peer.send("2probe");
+    assert.equal(await peer.next(), "3probe");
+    peer.send("5");
+    let frame;
+    do frame = await peer.next(1500); while (frame === "6");
+    assert.equal(frame, "2", "a ping over the upgraded WebSocket");
+    peer.send("3");
+    assert.equal(await peer.next(1500), "2", "the next ping after a pong");
+    await peer.waitClose(300 + 200 + 1500); // no pong this time
   });
 
   test("polling: a client that never pongs loses its session", async () => {

@@ -84,6 +84,21 @@ describe("Socket.IO v5 connect", () => {
       { type: SIO.EVENT, nsp: "/", attachments: 0, id: undefined, data: ["message-back", "on root"] });
   });
 
+  test("CONNECT to /custom alone (without /) works", async () => {
+    const peer = await socket();
+    await sioConnect(peer, "/custom", { only: "custom" });
+    peer.send('42/custom,1["message-with-ack","x"]');
+    assert.deepEqual(parseSio(await peer.nextNonPing()),
+      { type: SIO.ACK, nsp: "/custom", attachments: 0, id: 1, data: ["x"] });
+  });
+
+  test("JSON escapes in a raw packet are decoded, and re-encoded as valid JSON", async () => {
+    const peer = await connected();
+    peer.send('42["message","\\u00e9\\ud83d\\ude00\\n\\"q\\"\\\\\\u0000",1.5e3,-2,{"k\\u0041":[]}]');
+    const back = parseSio(await peer.nextNonPing());
+    assert.deepEqual(back.data, ["message-back", "é😀\n\"q\"\\\u0000", 1500, -2, { kA: [] }]);
+  });
+
   test("a client that never sends CONNECT is closed after the 1000 ms connect timeout (websocket)", async () => {
     const peer = await socket();
     const t0 = Date.now();
@@ -199,6 +214,8 @@ describe("Socket.IO v5 malformed packets close only that connection", () => {
     ["bad Engine.IO packet type", ["9x"]],
     ["bad Socket.IO packet type", ['47["message"]']],
     ["bad JSON", ['42["message",']],
+    ["CONNECT payload not an object", ['40"just a string"']],
+    ["trailing garbage after the JSON", ['42["message",1]xyz']],
     ["event name not a string (object)", ['42[{"a":1},2]']],
     ["event name missing (empty array)", ["42[]"]],
     ["EVENT payload not an array", ['42{"a":1}']],

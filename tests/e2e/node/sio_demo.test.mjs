@@ -97,6 +97,26 @@ for (const mode of MODES) {
       assert.deepEqual(await back, ["hello", 42, { a: [1, 2, { b: null }] }, true, "ünïcødé ✓ \n\"q\""]);
     });
 
+    test("JSON edge cases survive: escapes, astral characters, numbers, empty containers", async () => {
+      const { socket } = await connect(mode);
+      const tricky = {
+        quotes: 'say "hi" \\ back\\slash /slash',
+        control: "nul\u0000 tab\t nl\n cr\r bell\u0007 del\u007f",
+        astral: "😀 𝄞 👩‍👩‍👧",
+        lone: "a\u2028b\u2029c",
+        numbers: [0, -0.5, 0.1, 3.141592653589793, 9007199254740991, -12.5e-7, 1e300, 2 ** 53 - 1],
+        empty: { arr: [], obj: {}, str: "" },
+        deep: [[[[[[[[["deep"]]]]]]]]],
+        bools: [true, false, null],
+      };
+      const back = nextEvent(socket, "message-back");
+      socket.emit("message", tricky, "😀", "");
+      assert.deepEqual(await back, [tricky, "😀", ""]);
+      const emptyArgs = nextEvent(socket, "message-back");
+      socket.emit("message");
+      assert.deepEqual(await emptyArgs, []);
+    });
+
     test("many events keep their order", async () => {
       const { socket } = await connect(mode);
       const all = collectEvents(socket, "message-back", 50, 5000);
