@@ -59,7 +59,8 @@ message classify_sio(std::string_view text) {
 
 message classify_raw(std::string_view text) {
     message m;
-    if (text.find("\"op\":\"joined\"") != std::string_view::npos) {
+    // The join reply; matched loosely (any JSON spacing), bench payloads never contain the word.
+    if (text.find("\"joined\"") != std::string_view::npos) {
         m.what = kind::ack;
         m.joined = true;
         return m;

@@ -60,7 +60,7 @@ def make_raw_ws_app():
                     room = str(msg.get("room"))
                     rooms.setdefault(room, set()).add(ws)
                     joined.add(room)
-                    ws.send(json.dumps({"op": "joined", "room": room}))
+                    ws.send(json.dumps({"op": "joined", "room": room}, separators=(",", ":")))
                 elif op in ("publish", "chat"):
                     out = json.dumps(msg.get("data"), separators=(",", ":"))
                     for peer in list(rooms.get(str(msg.get("room")), ())):
