@@ -55,14 +55,28 @@ start_server() {
   echo "e2e: $name ${*:-} on port $port ($shards shards, pid $pid)"
 }
 
-# stop_servers: SIGTERM to every server started here, SIGKILL after 3 s.
+# stop_servers: SIGTERM to every server started here. A server that died on its own during the
+# run, or that is still alive 10 s after SIGTERM (CONTRACT.md: SIGTERM stops it), counts as a
+# failure; the latter is then killed.
 stop_servers() {
   local pid
-  for pid in "${SERVER_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
-  local deadline=$((SECONDS + 3))
+  for pid in "${SERVER_PIDS[@]}"; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      wait "$pid" 2>/dev/null
+      echo "e2e: FAIL server pid $pid died during the run (exit status $?); see $LOG_DIR" >&2
+      CONTRACT_FAILURES=$((CONTRACT_FAILURES + 1))
+      continue
+    fi
+    kill -TERM "$pid" 2>/dev/null
+  done
+  local deadline=$((SECONDS + 10))
   for pid in "${SERVER_PIDS[@]}"; do
     while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.05; done
-    kill -KILL "$pid" 2>/dev/null
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "e2e: FAIL server pid $pid ignored SIGTERM for 10 s: killed" >&2
+      CONTRACT_FAILURES=$((CONTRACT_FAILURES + 1))
+      kill -KILL "$pid" 2>/dev/null
+    fi
     wait "$pid" 2>/dev/null
   done
   SERVER_PIDS=()

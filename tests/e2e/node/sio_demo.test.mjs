@@ -155,6 +155,55 @@ for (const mode of MODES) {
       assert.ok(Date.now() - t0 >= 900, "answer-timeout came before the 1000 ms deadline");
     });
 
+    test("ack server->client arriving after the 1000 ms deadline is ignored", async () => {
+      const { socket } = await connect(mode);
+      let answers = 0;
+      socket.on("answer", () => answers++);
+      socket.on("question", (x, ack) => setTimeout(() => ack("too late"), 1300));
+      const timeout = nextEvent(socket, "answer-timeout", 4000);
+      socket.emit("server-ack", "slow");
+      await timeout;
+      // the late ack goes out at ~1300 ms; a round trip later the server must still be silent
+      await new Promise((r) => setTimeout(r, 700));
+      assert.equal(await socket.timeout(3000).emitWithAck("message-with-ack", "alive"), "alive");
+      assert.equal(answers, 0, "the server answered with an ack that came after its deadline");
+    });
+
+    test("a client that leaves while the server waits for its ack does no harm", async () => {
+      const { socket } = await connect(mode);
+      const question = nextEvent(socket, "question");
+      socket.emit("server-ack", "bye");
+      await question;
+      socket.disconnect();
+      await new Promise((r) => setTimeout(r, 1200)); // past the server's ack deadline
+      const { socket: next } = await connect(mode);
+      assert.equal(await next.timeout(3000).emitWithAck("message-with-ack", "fine"), "fine");
+    });
+
+    test("a non-string reject field does not reject", async () => {
+      const { authPayload } = await connect(mode, { auth: { reject: 5 } });
+      assert.deepEqual(authPayload, { reject: 5 });
+    });
+
+    test("a room member disconnected by the server gets no more room broadcasts", async () => {
+      const [a, b] = (await Promise.all([connect(mode), connect(mode)])).map((x) => x.socket);
+      const room = `gone-${Math.random().toString(36).slice(2)}`;
+      await a.timeout(3000).emitWithAck("join", room);
+      await b.timeout(3000).emitWithAck("join", room);
+      const gone = nextEvent(b, "disconnect");
+      b.emit("disconnect-me");
+      await gone;
+      b.connect(); // same client object, new session: must not be in the room any more
+      await nextEvent(b, "auth", 5000);
+      assert.deepEqual(await b.timeout(3000).emitWithAck("rooms"), [b.id]);
+      const seen = [a, b].map((s) => broadcastsUntil(s, "gone-sentinel"));
+      a.emit("broadcast", room, "to nobody");
+      a.emit("broadcast-all", "gone-sentinel");
+      const [aSeen, bSeen] = await Promise.all(seen);
+      assert.deepEqual(aSeen, [], "the sender got its own room broadcast");
+      assert.deepEqual(bSeen, [], "the reconnected socket is still in its old room");
+    });
+
     test("binary args: Buffer in, Buffer out, top level and nested", async () => {
       const { socket } = await connect(mode);
       const payload = [
