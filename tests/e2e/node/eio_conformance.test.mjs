@@ -112,6 +112,11 @@ describe("Engine.IO v4 errors", () => {
     assertError(res, 5, "Unsupported protocol version");
   });
 
+  test("transport=websocket on a plain GET (no Upgrade) -> 400 {code:3, Bad request}", async () => {
+    const res = await request(eioUrl(servers.eioEcho, PATH, { transport: "websocket" }));
+    assertError(res, 3, "Bad request");
+  });
+
   test("websocket upgrade with an unknown sid is refused", async () => {
     const peer = new WsPeer(eioUrl(servers.eioEcho, PATH, { transport: "websocket", sid: "no-such-sid" }, "ws"));
     peers.push(peer);
@@ -267,6 +272,27 @@ describe("Engine.IO v4 heartbeat (--ping-interval 300 --ping-timeout 200)", () =
     await peer.waitClose(300 + 200 + 1500);
     const elapsed = Date.now() - t0;
     assert.ok(elapsed >= 400, `closed after only ${elapsed} ms`);
+  });
+
+  test("websocket: pongs sent 120 ms late (within pingTimeout 200) keep the session", async () => {
+    const peer = await wsOpen(port());
+    let pings = 0;
+    const deadline = Date.now() + 1600;
+    while (Date.now() < deadline) {
+      let frame;
+      try {
+        frame = await peer.next(deadline - Date.now());
+      } catch (e) {
+        if (peer.isClosed) throw new Error(`closed after ${pings} late pongs`);
+        break;
+      }
+      assert.equal(frame, "2");
+      pings++;
+      setTimeout(() => { if (!peer.isClosed) peer.send("3"); }, 120);
+    }
+    assert.ok(pings >= 3, `only ${pings} pings in 1600 ms`);
+    await sleep(150);
+    assert.equal(peer.isClosed, false, "closed although every pong came within pingTimeout");
   });
 
   test("websocket: a client that pongs stays connected", async () => {

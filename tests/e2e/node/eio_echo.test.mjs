@@ -58,6 +58,13 @@ for (const mode of MODES) {
       assert.deepEqual(got, sent);
     });
 
+    test("1000 small messages sent at once all come back in order", async () => {
+      const socket = await connect(mode);
+      const all = collectEvents(socket, "message", 1000, 15000);
+      for (let i = 0; i < 1000; i++) socket.send(`n${i}`);
+      assert.deepEqual((await all).map(([m]) => m), [...Array(1000).keys()].map((i) => `n${i}`));
+    });
+
     test("clean close from the client", async () => {
       const socket = await connect(mode);
       const closed = nextEvent(socket, "close");
@@ -106,6 +113,19 @@ describe("ws plain WebSocket echo on /", () => {
       assert.equal(isBinary, true);
       assert.deepEqual(Buffer.from(data), bytes);
     }
+  });
+
+  test("a fragmented message is echoed whole; pings are answered", async () => {
+    const ws = await plain();
+    const echo = nextEvent(ws, "message");
+    ws.send("first half, ", { fin: false });
+    ws.send("second half", { fin: true });
+    const [data, isBinary] = await echo;
+    assert.equal(isBinary, false);
+    assert.equal(data.toString(), "first half, second half");
+    const pong = nextEvent(ws, "pong");
+    ws.ping(Buffer.from("are you there"));
+    assert.equal((await pong)[0].toString(), "are you there");
   });
 
   test("close handshake is answered", async () => {

@@ -114,6 +114,11 @@ class AsyncSioCase(DeadlineMixin):
         await c.emit('server-ack', 'hi')
         self.assertEqual(await c.inbox['/'].get('answer'), ('reply-hi', 2))
 
+    async def test_ack_server_to_client_empty(self):
+        c = await self.connect(question=lambda x: None)
+        await c.emit('server-ack', 1)
+        self.assertEqual(await c.inbox['/'].get('answer'), ())
+
     async def test_binary(self):
         c = await self.connect()
         args = (b'\x00\x01\xfe\xff', 'text', {'nested': {'buf': b'xy', 'list': [b'', b'\x09']}})
@@ -198,6 +203,8 @@ class AsyncSioCase(DeadlineMixin):
         await c.emit('some-unknown-event', (1, 'two', {'three': [3]}))
         self.assertEqual(await c.inbox['/'].get('catch-all'),
                          ('some-unknown-event', 1, 'two', {'three': [3]}))
+        await c.emit('binary-unknown', b'\x01\x02')
+        self.assertEqual(await c.inbox['/'].get('catch-all'), ('binary-unknown', b'\x01\x02'))
 
     async def test_transport(self):
         c = await self.connect()
