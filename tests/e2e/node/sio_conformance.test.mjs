@@ -4,7 +4,7 @@ import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { RS, openPolling, pollGet, pollPackets, pollPost, splitPayload } from "./lib/raw.mjs";
 import { SIO, assertAlive, openSioWs, parseSio, sioConnect } from "./lib/sio.mjs";
-import { servers } from "./lib/env.mjs";
+import { imedgeOnly, servers } from "./lib/env.mjs";
 import { sleep } from "./lib/wait.mjs";
 
 const PATH = "/socket.io/";
@@ -256,4 +256,23 @@ describe("Socket.IO v5 maxPayload (sio_demo --max-payload 10000)", () => {
     await victim.waitClose();
     await assertAlive(bystander);
   });
+
+  test("polling: an oversized POST ends that session only",
+    { skip: imedgeOnly("Node engine.io answers 413 but keeps the session") }, async () => {
+      const port = servers.sioDemoSmall;
+      const bystander = await openSioWs(port);
+      peers.push(bystander);
+      await sioConnect(bystander);
+      for (let i = 0; i < 3; i++) {
+        // each request on its own connection: with several shards the POST lands anywhere
+        const fresh = { fresh: true };
+        const { sid } = await openPolling(port, PATH, fresh);
+        await pollPost(port, PATH, sid, "40", fresh);
+        await pollPackets(port, PATH, sid, 2, fresh);
+        const res = await pollPost(port, PATH, sid, `42["message","${"x".repeat(20000)}"]`, fresh);
+        assert.ok(res.status === 413 || res.status === 400, `POST answered ${res.status}`);
+        await assertPollingSessionGone(port, sid, 1500);
+      }
+      await assertAlive(bystander);
+    });
 });
