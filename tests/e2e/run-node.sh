@@ -19,7 +19,12 @@ if [ ! -d "$node_dir/node_modules" ]; then
   }
 fi
 
-for shards in ${IMEDGE_SHARDS:-1}; do
+# Hard limit per shard count: the whole runner stays near 4 minutes, at least 90 s per run.
+shard_counts=(${IMEDGE_SHARDS:-1})
+run_timeout=$((220 / ${#shard_counts[@]}))
+[ "$run_timeout" -lt 90 ] && run_timeout=90
+
+for shards in "${shard_counts[@]}"; do
   echo "=== node e2e, $shards shard(s)${IMEDGE_E2E_REFERENCE:+, reference servers} ==="
   if start_server IMEDGE_E2E_SIO_DEMO_PORT sio_demo "$shards" &&
      start_server IMEDGE_E2E_SIO_DEMO_SMALL_PORT sio_demo "$shards" --max-payload 10000 &&
@@ -30,7 +35,7 @@ for shards in ${IMEDGE_SHARDS:-1}; do
      start_server IMEDGE_E2E_EIO_ECHO_SMALL_PORT eio_echo "$shards" --max-payload 10000; then
     counts="$LOG_DIR/node-counts-$shards.txt"
     : >"$counts"
-    (cd "$node_dir" && timeout -k 5 "${NODE_E2E_TIMEOUT:-170}" node --test \
+    (cd "$node_dir" && timeout -k 5 "${NODE_E2E_TIMEOUT:-$run_timeout}" node --test \
         --test-concurrency=1 --test-timeout=30000 \
         --test-reporter=spec --test-reporter-destination=stdout \
         --test-reporter=./lib/count-reporter.mjs --test-reporter-destination="$counts" \
@@ -38,13 +43,12 @@ for shards in ${IMEDGE_SHARDS:-1}; do
     rc=$?
     p=$(grep -c '^pass ' "$counts")
     f=$(grep -c '^fail ' "$counts")
-    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-      echo "e2e: node --test exited with $rc and no failed test: counting one failure"
-      f=1
-    fi
     if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
       echo "e2e: node --test timed out: counting one failure"
       f=$((f + 1))
+    elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+      echo "e2e: node --test exited with $rc and no failed test: counting one failure"
+      f=1
     fi
     echo "node e2e, $shards shard(s): $p passed, $f failed"
     passed=$((passed + p))
