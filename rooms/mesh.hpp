@@ -94,6 +94,13 @@ public:
 
     mesh_stats stats(std::size_t shard) const { return stats_[shard].value; }
 
+    /// Messages shard `from` still holds in overflow (call on shard `from` only).
+    std::size_t overflow_size(std::size_t from) const {
+        std::size_t n = 0;
+        for (std::size_t to = 0; to < shards_; ++to) n += lanes_[from * shards_ + to]->overflow.size();
+        return n;
+    }
+
 private:
     struct lane_type {
         explicit lane_type(std::size_t capacity) : ring(capacity) {}

@@ -10,6 +10,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -80,6 +82,22 @@ struct rooms_reply {
     std::vector<std::string> rooms;
 };
 
+/// Read (and optionally first change) the session data of socket `sid`; answered by a
+/// session_reply to `origin` carrying a copy.
+struct session_request {
+    std::size_t origin;
+    std::uint64_t request;
+    std::string nsp;
+    std::string sid;
+    std::optional<std::pair<std::string, std::string>> set;
+};
+
+struct session_reply {
+    std::uint64_t request;
+    bool found = false;
+    std::unordered_map<std::string, std::string> data;
+};
+
 /// A TCP connection accepted by one shard that belongs to another (an HTTP request carrying a
 /// sid the receiving shard owns). The descriptor changes hands with the bytes already read.
 struct adopt_connection {
@@ -88,6 +106,7 @@ struct adopt_connection {
 };
 
 using shard_message = std::variant<broadcast, room_change, disconnect_socket, ack_request, ack_reply,
-                                   rooms_request, rooms_reply, adopt_connection>;
+                                   rooms_request, rooms_reply, session_request, session_reply,
+                                   adopt_connection>;
 
 } // namespace imedge::rooms

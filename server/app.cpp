@@ -13,6 +13,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <future>
 #include <thread>
 
 namespace imedge::server {
@@ -53,43 +54,82 @@ void raise_descriptor_limit() {
     }
 }
 
+class shards_server final : public running_server {
+public:
+    explicit shards_server(const app_config& config) : mesh_(config.options.shards, config.options.ring_capacity) {
+        for (std::size_t i = 0; i < config.options.shards; ++i)
+            shards_.push_back(std::make_unique<shard>(i, config, mesh_));
+        mesh_.set_callbacks(
+            [this](std::size_t to) { asio::post(shards_[to]->context(), [s = shards_[to].get()] { s->drain_mesh(); }); },
+            [this](std::size_t from) {
+                asio::post(shards_[from]->context(), [s = shards_[from].get()] { s->flush_mesh_overflow(); });
+            });
+        auto address = asio::ip::make_address(config.options.host);
+        port_ = config.options.port;
+        for (auto& s : shards_) port_ = s->listen(tcp::endpoint(address, port_));
+        for (auto& s : shards_) threads_.emplace_back([s = s.get()] { s->run(); });
+    }
+    ~shards_server() override { stop(); }
+
+    std::uint16_t port() const override { return port_; }
+    std::size_t shard_count() const override { return shards_.size(); }
+
+    void post(std::size_t index, std::string nsp, std::function<void(server_ref)> f) override {
+        auto* s = shards_.at(index).get();
+        asio::post(s->context(), [s, nsp = std::move(nsp), f = std::move(f)] { f(server_ref(*s, nsp)); });
+    }
+
+    shard_counters counters(std::size_t index) override {
+        auto* s = shards_.at(index).get();
+        std::promise<shard_counters> result;
+        asio::post(s->context(), [s, &result] {
+            const auto& st = s->stats();
+            auto mesh = s->mesh_stats();
+            result.set_value(shard_counters{st.accepted, st.accept_backoffs, st.slow_readers, st.handed_over,
+                                            s->engineio().size(), mesh.sent, mesh.overflowed});
+        });
+        return result.get_future().get();
+    }
+
+    void stop() override {
+        if (stopped_) return;
+        stopped_ = true;
+        for (auto& s : shards_) s->request_stop();
+        for (auto& t : threads_) t.join();
+    }
+
+private:
+    shard_mesh mesh_;
+    std::vector<std::unique_ptr<shard>> shards_;
+    std::vector<std::thread> threads_;
+    std::uint16_t port_ = 0;
+    bool stopped_ = false;
+};
+
 } // namespace
 
-int app::run() {
+std::unique_ptr<running_server> app::start() {
+    std::signal(SIGPIPE, SIG_IGN);
     raise_descriptor_limit();
-    const auto& o = config_.options;
-    shard_mesh mesh(o.shards, o.ring_capacity);
-    std::vector<std::unique_ptr<shard>> shards;
-    for (std::size_t i = 0; i < o.shards; ++i) shards.push_back(std::make_unique<shard>(i, config_, mesh));
-    mesh.set_callbacks([&](std::size_t to) { asio::post(shards[to]->context(), [s = shards[to].get()] { s->drain_mesh(); }); },
-                       [&](std::size_t from) {
-                           asio::post(shards[from]->context(), [s = shards[from].get()] { s->flush_mesh_overflow(); });
-                       });
+    return std::make_unique<shards_server>(config_);
+}
 
-    std::uint16_t port = o.port;
+int app::run() {
+    const auto& o = config_.options;
+    // Installed before the shards start, so a signal during start-up is not lost.
+    asio::io_context signals_context(1);
+    asio::signal_set signals(signals_context, SIGINT, SIGTERM);
+    std::unique_ptr<running_server> server;
     try {
-        auto address = asio::ip::make_address(o.host);
-        for (auto& s : shards) port = s->listen(tcp::endpoint(address, port));
+        server = start();
     } catch (const std::exception& e) {
         fmt::print(stderr, "imedge: cannot listen on {}:{}: {}\n", o.host, o.port, e.what());
         return 1;
     }
-
-    std::vector<std::thread> threads;
-    for (auto& s : shards) threads.emplace_back([&s] { s->run(); });
-    fmt::print("imedge: listening on {}:{} with {} shards\n", o.host, port, o.shards);
+    fmt::print("imedge: listening on {}:{} with {} shards\n", o.host, server->port(), server->shard_count());
     std::fflush(stdout);
-
-    asio::io_context signals_context(1);
-    asio::signal_set signals(signals_context, SIGINT, SIGTERM);
-    signals.async_wait([&](boost::system::error_code, int) {
-        for (auto& s : shards) s->request_stop();
-    });
-    std::signal(SIGPIPE, SIG_IGN);
-    std::thread signal_thread([&] { signals_context.run(); });
-    for (auto& t : threads) t.join();
-    signals_context.stop();
-    signal_thread.join();
+    signals.async_wait([&](boost::system::error_code, int) { server->stop(); });
+    signals_context.run();
     return 0;
 }
 

@@ -100,6 +100,10 @@ using engineio_message_handler = std::function<void(engineio_peer&, protocol::en
 using websocket_message_handler =
     std::function<void(websocket_peer&, std::string_view data, protocol::engineio::frame_kind kind)>;
 
+/// Called once on every shard as it starts, with a handle on namespace "/": the place to
+/// spawn a program's own coroutines (periodic pushes, backend feeds) on that shard.
+using shard_start_handler = std::function<void(server_ref)>;
+
 /// Everything the shards read: options, paths and handlers. Immutable once run() starts.
 struct app_config {
     server_options options;
@@ -107,7 +111,10 @@ struct app_config {
     std::map<std::string, namespace_handlers, std::less<>> namespaces;
     std::map<std::string, engineio_message_handler, std::less<>> engineio_endpoints;
     std::map<std::string, websocket_message_handler, std::less<>> websocket_endpoints;
+    std::vector<shard_start_handler> on_shard_start;
 };
+
+class running_server;
 
 class app {
 public:
@@ -131,12 +138,43 @@ public:
         config_.websocket_endpoints[std::move(path)] = std::move(h);
     }
 
+    void on_shard_start(shard_start_handler h) { config_.on_shard_start.push_back(std::move(h)); }
+
     /// Starts the shards, prints the readiness line, serves until SIGINT/SIGTERM, stops
     /// gracefully. Returns the process exit code.
     int run();
 
+    /// Starts the shards on their threads and returns at once (tests, embedding). The app
+    /// must outlive the returned server. Throws if the port cannot be bound.
+    std::unique_ptr<running_server> start();
+
 private:
     app_config config_;
+};
+
+/// A shard's counters at one moment.
+struct shard_counters {
+    std::uint64_t accepted = 0;        // TCP connections served (adopted ones included)
+    std::uint64_t accept_backoffs = 0; // pauses for EMFILE/ENFILE
+    std::uint64_t slow_readers = 0;    // connections closed because their outbox was full
+    std::uint64_t handed_over = 0;     // connections passed to the shard owning their sid
+    std::uint64_t sessions = 0;        // open Engine.IO sessions
+    std::uint64_t mesh_sent = 0;       // cross-shard messages sent
+    std::uint64_t mesh_overflowed = 0; // of those, how many found their ring full
+};
+
+/// A started server. stop() (or the destructor) stops it gracefully and joins its threads.
+class running_server {
+public:
+    virtual ~running_server() = default;
+    virtual std::uint16_t port() const = 0;
+    virtual std::size_t shard_count() const = 0;
+    /// Thread-safe: runs `f` on shard `index`'s thread with a handle on namespace `nsp` (the
+    /// way to emit from outside any handler).
+    virtual void post(std::size_t index, std::string nsp, std::function<void(server_ref)> f) = 0;
+    /// Thread-safe snapshot of a shard's counters (taken on its thread).
+    virtual shard_counters counters(std::size_t index) = 0;
+    virtual void stop() = 0;
 };
 
 } // namespace imedge::server

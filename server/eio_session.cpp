@@ -5,6 +5,8 @@
 
 #include "protocol/engineio/handshake.hpp"
 
+#include <boost/asio/post.hpp>
+
 namespace imedge::server {
 
 using protocol::engineio::packet_type;
@@ -31,10 +33,13 @@ void eio_session::open() {
 }
 
 void eio_session::send(frame f) {
-    if (closed_) return;
+    if (closed_ || overflowed_) return;
     if (!queue_.push(std::move(f))) {
+        // Closed from the event loop, not here: send() runs inside broadcasts and handlers
+        // that must not see the session vanish under them.
+        overflowed_ = true;
         owner_->count_slow_reader();
-        close("slow reader");
+        asio::post(owner_->get_executor(), [self = shared_from_this()] { self->close("slow reader"); });
     }
 }
 

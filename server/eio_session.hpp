@@ -73,6 +73,7 @@ private:
     std::uint32_t heartbeat_epoch_ = 0;
     transport transport_;
     bool closed_ = false;
+    bool overflowed_ = false; // the outbox passed its bound: closing, drop further sends
     bool upgrading_ = false;
     bool awaiting_pong_ = false;
 };

@@ -56,6 +56,7 @@ asio::awaitable<connection_next> engineio_host::handshake(http_exchange& ex, std
     }
     auto ws = co_await accept_websocket(ex, owner_.options());
     if (!ws) co_return connection_next::taken;
+    socket_registration registration(owner_, ws->next_layer());
     auto s = create(path, true, ex);
     co_await run_websocket(std::move(s), *ws);
     co_return connection_next::taken;
@@ -103,7 +104,9 @@ asio::awaitable<connection_next> engineio_host::serve(http_exchange& ex, std::st
         if (s->current_transport() != transport::polling || s->is_upgrading())
             co_return co_await respond_error(ex, o, http_error::bad_request);
         auto ws = co_await accept_websocket(ex, o);
-        if (ws) co_await upgrade_to_websocket(std::move(s), *ws);
+        if (!ws) co_return connection_next::taken;
+        socket_registration registration(owner_, ws->next_layer());
+        co_await upgrade_to_websocket(std::move(s), *ws);
         co_return connection_next::taken;
     }
     if (s->current_transport() != transport::polling)

@@ -73,10 +73,18 @@ public:
     void leave_room(std::string_view sid, std::string_view room) const;
     /// The rooms of a socket on this shard (its sid first); empty when it is not here.
     std::vector<std::string> rooms(std::string_view sid) const;
+    /// The rooms of a socket on any shard (empty when it does not exist).
+    boost::asio::awaitable<std::vector<std::string>> fetch_rooms(std::string sid) const;
     /// Disconnects the socket from this namespace ("server namespace disconnect").
     void disconnect(std::string_view sid) const;
     /// The session data of a socket on this shard, or nullptr.
     session_data* session(std::string_view sid) const;
+
+    /// A copy of the session data of a socket on any shard; nullopt when it does not exist.
+    boost::asio::awaitable<std::optional<session_data>> fetch_session(std::string sid) const;
+    /// Sets one session value of a socket on any shard; returns the data after the change.
+    boost::asio::awaitable<std::optional<session_data>> update_session(std::string sid, std::string key,
+                                                                       std::string value) const;
 
     /// The same server, another namespace.
     server_ref of(std::string nsp) const { return {*shard_, std::move(nsp)}; }

@@ -21,7 +21,11 @@ namespace {
 // Counts the shard's open connections so a graceful stop knows when it is done.
 class connection_guard {
 public:
-    explicit connection_guard(shard& s) : shard_(s) { ++shard_.stats().accepted; }
+    explicit connection_guard(shard& s) : shard_(s) {
+        ++shard_.stats().accepted;
+        shard_.connection_opened();
+    }
+    ~connection_guard() { shard_.connection_closed(); }
     connection_guard(const connection_guard&) = delete;
     connection_guard& operator=(const connection_guard&) = delete;
 
@@ -81,9 +85,9 @@ asio::awaitable<void> run_http_connection(shard& owner, tcp::socket socket, std:
         parser.body_limit(o.max_payload);
         parser.header_limit(16 * 1024);
         stream.expires_after(std::chrono::milliseconds(o.http_idle_timeout_ms));
-        owner.track(&stream.socket());
+        owner.track(&stream.socket(), shard::activity::idle);
         auto [ec, n] = co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
-        owner.untrack(&stream.socket());
+        owner.track(&stream.socket(), shard::activity::busy);
         stream.expires_never();
         if (ec == http::error::body_limit) {
             close_session_of(owner, parser.get().target());
@@ -95,9 +99,10 @@ asio::awaitable<void> run_http_connection(shard& owner, tcp::socket socket, std:
         if (ec) break;
         http_exchange ex{stream, buffer, parser.release()};
         connection_next next = co_await route(owner, ex);
-        if (next == connection_next::taken) co_return;
+        if (next == connection_next::taken) break;
         if (next == connection_next::close) break;
     }
+    owner.untrack(&stream.socket());
     beast::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }

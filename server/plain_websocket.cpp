@@ -54,6 +54,7 @@ asio::awaitable<void> write_messages(plain_peer& peer, ws_stream& ws) { co_await
 asio::awaitable<void> run_plain_websocket(shard& owner, http_exchange& ex, const websocket_message_handler& handler) {
     auto ws = co_await accept_websocket(ex, owner.options());
     if (!ws) co_return;
+    socket_registration registration(owner, ws->next_layer());
     plain_peer peer(owner);
     co_await (read_messages(peer, *ws, handler) && write_messages(peer, *ws));
 }

@@ -56,6 +56,7 @@ std::uint16_t shard::listen(const tcp::endpoint& endpoint) {
 
 void shard::run() {
     heartbeat_.start();
+    for (const auto& on_start : config_.on_shard_start) on_start(server_ref(*this, "/"));
     asio::co_spawn(context_, accept_loop(), [](std::exception_ptr e) { log_coroutine_exception(e, "accept loop"); });
     context_.run();
 }
@@ -121,6 +122,11 @@ void shard::handle(std::size_t, rooms::shard_message&& m) {
         std::move(m));
 }
 
+void shard::connection_closed() {
+    --open_connections_;
+    if (stopping_ && open_connections_ == 0) context_.stop();
+}
+
 void shard::request_stop() {
     asio::post(context_, [this] { stop_now(); });
 }
@@ -132,12 +138,24 @@ void shard::stop_now() {
     acceptor_.close(ignored);
     engineio_.close_all("server shutting down");
     heartbeat_.stop();
-    for (auto* s : open_sockets_) s->close(ignored); // idle keep-alive connections
-    open_sockets_.clear();
+    for (auto& [socket, a] : open_sockets_)
+        if (a == activity::idle) socket->close(ignored);
+    if (open_connections_ == 0) {
+        context_.stop();
+        return;
+    }
     // Give writers a bounded time to flush and close, then stop regardless.
     auto deadline = std::make_shared<wake_timer>(context_.get_executor(),
                                                  std::chrono::milliseconds(config_.options.shutdown_timeout_ms));
-    deadline->async_wait([this, deadline](boost::system::error_code) { context_.stop(); });
+    deadline->async_wait([this, deadline](boost::system::error_code) {
+        // Peers that did not finish their closing handshake in time lose their connection.
+        boost::system::error_code ignored;
+        for (auto& [socket, a] : open_sockets_) socket->close(ignored);
+        if (open_connections_ > 0) {
+            auto last_chance = std::make_shared<wake_timer>(context_.get_executor(), std::chrono::milliseconds(100));
+            last_chance->async_wait([this, last_chance](boost::system::error_code) { context_.stop(); });
+        }
+    });
 }
 
 } // namespace imedge::server

@@ -14,11 +14,12 @@
 
 #include <boost/asio/ip/tcp.hpp>
 
-#include <unordered_set>
+#include <unordered_map>
 
 namespace imedge::server {
 
 using shard_mesh = rooms::mesh<rooms::shard_message>;
+class shard;
 
 struct shard_stats {
     std::uint64_t accepted = 0;
@@ -55,6 +56,7 @@ public:
     bool stopping() const { return stopping_; }
     shard_stats& stats() { return stats_; }
     void count_slow_reader() { ++stats_.slow_readers; }
+    rooms::mesh_stats mesh_stats() const { return mesh_.stats(index_); }
 
     /// Sends a message to shard `to` through the mesh (to itself: handled at once).
     void send_to(std::size_t to, rooms::shard_message message);
@@ -62,9 +64,14 @@ public:
     void drain_mesh();
     void flush_mesh_overflow();
 
-    /// Connections currently served, and registration for the stop sweep.
-    void track(tcp::socket* s) { open_sockets_.insert(s); }
+    /// Connections register their socket here so a stop can close them: idle keep-alive ones
+    /// at once, busy ones when the stop's time bound has passed.
+    enum class activity : std::uint8_t { idle, busy };
+    void track(tcp::socket* s, activity a) { open_sockets_[s] = a; }
     void untrack(tcp::socket* s) { open_sockets_.erase(s); }
+    /// Every served connection counts itself, so a stop ends as soon as the last one has gone.
+    void connection_opened() { ++open_connections_; }
+    void connection_closed();
 
 private:
     asio::awaitable<void> accept_loop();
@@ -81,8 +88,24 @@ private:
     engineio_host engineio_;
     socketio_host socketio_;
     shard_stats stats_;
-    std::unordered_set<tcp::socket*> open_sockets_;
+    std::unordered_map<tcp::socket*, activity> open_sockets_;
+    std::size_t open_connections_ = 0;
     bool stopping_ = false;
+};
+
+/// Keeps a busy connection's socket registered with its shard for as long as it lives.
+class socket_registration {
+public:
+    socket_registration(shard& owner, tcp::socket& socket) : owner_(owner), socket_(&socket) {
+        owner_.track(socket_, shard::activity::busy);
+    }
+    ~socket_registration() { owner_.untrack(socket_); }
+    socket_registration(const socket_registration&) = delete;
+    socket_registration& operator=(const socket_registration&) = delete;
+
+private:
+    shard& owner_;
+    tcp::socket* socket_;
 };
 
 } // namespace imedge::server

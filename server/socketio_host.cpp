@@ -152,12 +152,62 @@ void socketio_host::on_message(rooms::ack_reply&& m) {
     done(std::move(*decoded));
 }
 
-void socketio_host::on_message(rooms::rooms_request&& m) {
-    rooms::rooms_reply reply{m.request, {}};
-    if (auto* s = find_socket(m.nsp, m.sid)) reply.rooms = s->ns().registry.rooms_of(s->member);
-    owner_.send_to(m.origin, std::move(reply));
+void socketio_host::fetch_rooms(std::string_view nsp, std::string_view sid, rooms_callback done) {
+    if (auto to = remote_owner(sid)) {
+        auto request = next_request_++;
+        remote_rooms_.emplace(request, std::move(done));
+        owner_.send_to(*to, rooms::rooms_request{owner_.index(), request, std::string(nsp), std::string(sid)});
+        return;
+    }
+    auto* s = find_socket(nsp, sid);
+    done(s && s->member != 0 ? s->ns().registry.rooms_of(s->member) : std::vector<std::string>{});
 }
 
-void socketio_host::on_message(rooms::rooms_reply&&) {}
+void socketio_host::fetch_session(std::string_view nsp, std::string_view sid,
+                                  std::optional<std::pair<std::string, std::string>> set, session_callback done) {
+    if (auto to = remote_owner(sid)) {
+        auto request = next_request_++;
+        remote_sessions_.emplace(request, std::move(done));
+        owner_.send_to(*to, rooms::session_request{owner_.index(), request, std::string(nsp), std::string(sid),
+                                                   std::move(set)});
+        return;
+    }
+    auto* s = find_socket(nsp, sid);
+    if (!s) return done(std::nullopt);
+    if (set) s->data[set->first] = std::move(set->second);
+    done(s->data);
+}
+
+void socketio_host::on_message(rooms::rooms_request&& m) {
+    auto origin = m.origin;
+    auto request = m.request;
+    fetch_rooms(m.nsp, m.sid, [this, origin, request](std::vector<std::string> list) {
+        owner_.send_to(origin, rooms::rooms_reply{request, std::move(list)});
+    });
+}
+
+void socketio_host::on_message(rooms::rooms_reply&& m) {
+    auto it = remote_rooms_.find(m.request);
+    if (it == remote_rooms_.end()) return;
+    auto done = std::move(it->second);
+    remote_rooms_.erase(it);
+    done(std::move(m.rooms));
+}
+
+void socketio_host::on_message(rooms::session_request&& m) {
+    auto origin = m.origin;
+    auto request = m.request;
+    fetch_session(m.nsp, m.sid, std::move(m.set), [this, origin, request](std::optional<session_data> data) {
+        owner_.send_to(origin, rooms::session_reply{request, data.has_value(), data ? std::move(*data) : session_data{}});
+    });
+}
+
+void socketio_host::on_message(rooms::session_reply&& m) {
+    auto it = remote_sessions_.find(m.request);
+    if (it == remote_sessions_.end()) return;
+    auto done = std::move(it->second);
+    remote_sessions_.erase(it);
+    done(m.found ? std::optional<session_data>(std::move(m.data)) : std::nullopt);
+}
 
 } // namespace imedge::server

@@ -50,6 +50,13 @@ public:
                        const protocol::socketio::payload& data, std::chrono::milliseconds timeout,
                        ack_callback done);
 
+    using rooms_callback = std::function<void(std::vector<std::string>)>;
+    using session_callback = std::function<void(std::optional<session_data>)>;
+    /// Asks the owner shard of `sid` (maybe this one); the callback runs on this shard.
+    void fetch_rooms(std::string_view nsp, std::string_view sid, rooms_callback done);
+    void fetch_session(std::string_view nsp, std::string_view sid,
+                       std::optional<std::pair<std::string, std::string>> set, session_callback done);
+
     /// Messages from other shards.
     void on_message(rooms::broadcast&& m);
     void on_message(rooms::room_change&& m);
@@ -58,6 +65,8 @@ public:
     void on_message(rooms::ack_reply&& m);
     void on_message(rooms::rooms_request&& m);
     void on_message(rooms::rooms_reply&& m);
+    void on_message(rooms::session_request&& m);
+    void on_message(rooms::session_reply&& m);
 
 private:
     void deliver(const rooms::broadcast& m);
@@ -71,6 +80,8 @@ private:
     protocol::socketio::json_decoder decoder_;
     std::uint64_t next_request_ = 1;
     std::unordered_map<std::uint64_t, ack_callback> remote_acks_;
+    std::unordered_map<std::uint64_t, rooms_callback> remote_rooms_;
+    std::unordered_map<std::uint64_t, session_callback> remote_sessions_;
 };
 
 } // namespace imedge::server

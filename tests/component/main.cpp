@@ -1,0 +1,3 @@
+// The doctest main for the component suite.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest.h>
