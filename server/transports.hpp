@@ -31,7 +31,13 @@ asio::awaitable<void> run_websocket(std::shared_ptr<eio_session> s, ws_stream& w
 asio::awaitable<void> upgrade_to_websocket(std::shared_ptr<eio_session> s, ws_stream& ws);
 
 /// Drains `q` into `ws` until the queue is closing (then sends a close frame) or a write fails
-/// (returns false).
+/// (returns false). One Beast write per message: Beast stays in charge of every byte written.
 asio::awaitable<bool> write_frames(send_queue& q, ws_stream& ws);
+
+/// The same, but frames its messages itself and writes up to 64 of them per system call
+/// (a gather write to the socket under Beast). Used for Engine.IO sessions, whose clients never
+/// send WebSocket pings: Beast writes control frames of its own only when answering a ping or a
+/// close, and a close ends this writer anyway.
+asio::awaitable<bool> write_frames_gathered(send_queue& q, ws_stream& ws);
 
 } // namespace imedge::server

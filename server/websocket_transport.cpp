@@ -3,9 +3,12 @@
 #include "shard.hpp"
 #include "transports.hpp"
 
+#include "protocol/websocket_frame.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 
 namespace imedge::server {
@@ -50,7 +53,7 @@ asio::awaitable<void> read_packets(std::shared_ptr<eio_session> s, ws_stream& ws
 }
 
 asio::awaitable<void> write_packets(std::shared_ptr<eio_session> s, ws_stream& ws) {
-    bool clean = co_await write_frames(s->queue(), ws);
+    bool clean = co_await write_frames_gathered(s->queue(), ws);
     if (!clean) s->close("transport error");
 }
 
@@ -62,6 +65,44 @@ asio::awaitable<bool> write_frames(send_queue& q, ws_stream& ws) {
             frame f = q.frames().pop();
             ws.text(f.kind == frame_kind::text);
             auto [ec, n] = co_await ws.async_write(asio::buffer(*f.bytes), use_tuple);
+            if (ec) {
+                q.frames().clear();
+                q.mark_closing();
+                co_return false;
+            }
+        }
+        if (q.closing()) {
+            co_await ws.async_close(websocket::close_code::normal, use_tuple);
+            co_return true;
+        }
+        co_await q.wait();
+    }
+}
+
+asio::awaitable<bool> write_frames_gathered(send_queue& q, ws_stream& ws) {
+    constexpr std::size_t max_frames = 64;
+    constexpr std::size_t max_bytes = 256 * 1024;
+    for (;;) {
+        while (!q.frames().empty()) {
+            // Scoped to the batch so an idle connection keeps none of this memory.
+            std::vector<frame> batch;
+            std::vector<protocol::ws_frame_header> headers;
+            std::vector<asio::const_buffer> buffers;
+            batch.reserve(std::min(q.frames().size(), max_frames));
+            std::size_t bytes = 0;
+            while (!q.frames().empty() && batch.size() < max_frames && bytes < max_bytes) {
+                bytes += q.frames().front().bytes->size();
+                batch.push_back(q.frames().pop());
+            }
+            headers.reserve(batch.size());
+            buffers.reserve(2 * batch.size());
+            for (const auto& f : batch) {
+                auto opcode = f.kind == frame_kind::text ? protocol::ws_opcode::text : protocol::ws_opcode::binary;
+                headers.push_back(protocol::encode_ws_frame_header(opcode, f.bytes->size()));
+                buffers.emplace_back(headers.back().bytes.data(), headers.back().size);
+                buffers.emplace_back(f.bytes->data(), f.bytes->size());
+            }
+            auto [ec, n] = co_await asio::async_write(ws.next_layer(), buffers, use_tuple);
             if (ec) {
                 q.frames().clear();
                 q.mark_closing();
