@@ -98,6 +98,13 @@ struct session_reply {
     std::unordered_map<std::string, std::string> data;
 };
 
+/// Close Engine.IO session `sid` (owned by the receiving shard), e.g. after another shard
+/// refused an oversized POST for it.
+struct close_session {
+    std::string sid;
+    std::string reason;
+};
+
 /// A TCP connection accepted by one shard that belongs to another (an HTTP request carrying a
 /// sid the receiving shard owns). The descriptor changes hands with the bytes already read.
 struct adopt_connection {
@@ -107,6 +114,6 @@ struct adopt_connection {
 
 using shard_message = std::variant<broadcast, room_change, disconnect_socket, ack_request, ack_reply,
                                    rooms_request, rooms_reply, session_request, session_reply,
-                                   adopt_connection>;
+                                   close_session, adopt_connection>;
 
 } // namespace imedge::rooms

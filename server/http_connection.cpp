@@ -61,11 +61,14 @@ asio::awaitable<connection_next> route(shard& owner, http_exchange& ex) {
     co_return co_await respond(ex, owner.options(), http::status::not_found, "text/plain", "not found\n");
 }
 
-// A POST over maxPayload ends its session (like the reference server's 413).
+// A POST over maxPayload ends its session, on whichever shard owns it.
 void close_session_of(shard& owner, std::string_view target) {
     auto t = protocol::engineio::parse_target(target);
-    if (auto sid = t.param("sid"))
-        if (auto s = owner.engineio().find(*sid)) s->close("transport error");
+    auto sid = t.param("sid");
+    if (!sid) return;
+    auto shard_index = id_generator::shard_of(*sid);
+    if (shard_index && *shard_index < owner.shard_count())
+        owner.send_to(*shard_index, rooms::close_session{std::string(*sid), "transport error"});
 }
 
 } // namespace
