@@ -107,7 +107,6 @@ using shard_start_handler = std::function<void(server_ref)>;
 /// Everything the shards read: options, paths and handlers. Immutable once run() starts.
 struct app_config {
     server_options options;
-    std::string socketio_path = "/socket.io/";
     std::map<std::string, namespace_handlers, std::less<>> namespaces;
     std::map<std::string, engineio_message_handler, std::less<>> engineio_endpoints;
     std::map<std::string, websocket_message_handler, std::less<>> websocket_endpoints;
@@ -127,7 +126,7 @@ public:
 
     /// The handlers of Socket.IO namespace `nsp` (created on first use).
     namespace_handlers& of(std::string nsp) { return config_.namespaces[std::move(nsp)]; }
-    void set_socketio_path(std::string path) { config_.socketio_path = std::move(path); }
+    void set_socketio_path(std::string path) { config_.options.socketio_path = std::move(path); }
 
     /// A bare Engine.IO endpoint at `path` (no Socket.IO on top).
     void engineio(std::string path, engineio_message_handler h) {

@@ -48,8 +48,8 @@ asio::awaitable<connection_next> route(shard& owner, http_exchange& ex) {
     if (auto it = find_path(config.engineio_endpoints, path); it != config.engineio_endpoints.end())
         co_return co_await owner.engineio().serve(ex, it->first);
     if (!config.namespaces.empty() &&
-        (path == config.socketio_path || std::string(path) + "/" == config.socketio_path))
-        co_return co_await owner.engineio().serve(ex, config.socketio_path);
+        (path == config.options.socketio_path || std::string(path) + "/" == config.options.socketio_path))
+        co_return co_await owner.engineio().serve(ex, config.options.socketio_path);
     if (auto it = config.websocket_endpoints.find(path); it != config.websocket_endpoints.end()) {
         if (!beast::websocket::is_upgrade(ex.request))
             co_return co_await respond(ex, owner.options(), http::status::upgrade_required, "text/plain",

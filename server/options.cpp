@@ -21,7 +21,7 @@ std::string usage(const char* program) {
     return fmt::format(
         "usage: {} [--port P] [--host H] [--shards N] [--ping-interval MS] [--ping-timeout MS]\n"
         "          [--max-payload BYTES] [--connect-timeout MS] [--outbox-limit BYTES]\n"
-        "          [--cors-origin ORIGIN]...\n",
+        "          [--cors-origin ORIGIN]... [--path /socket.io/]\n",
         program);
 }
 
@@ -42,6 +42,11 @@ std::variant<server_options, std::string> parse_options(int argc, const char* co
         else if (name == "--connect-timeout") ok = parse_number(value, o.connect_timeout_ms) && o.connect_timeout_ms > 0;
         else if (name == "--outbox-limit") ok = parse_number(value, o.outbox_limit) && o.outbox_limit > 0;
         else if (name == "--cors-origin") o.cors_origins.emplace_back(value);
+        else if (name == "--path") {
+            o.socketio_path = std::string(value);
+            ok = !value.empty() && value.front() == '/';
+            if (ok && o.socketio_path.back() != '/') o.socketio_path += '/';
+        }
         else return fmt::format("unknown option {}\n{}", name, usage(argv[0]));
         if (!ok) return fmt::format("bad value for {}: {}\n{}", name, value, usage(argv[0]));
     }

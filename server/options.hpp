@@ -24,10 +24,11 @@ struct server_options {
     std::size_t outbox_limit = 1u << 20;          // bytes queued for one slow reader
     std::size_t ring_capacity = 8192;             // cross-shard ring slots per shard pair
     std::vector<std::string> cors_origins;        // "*" allows any origin
+    std::string socketio_path = "/socket.io/";    // where Socket.IO's Engine.IO endpoint lives
 };
 
 /// Parses `--port P --host H --shards N --ping-interval MS --ping-timeout MS --max-payload B
-/// --connect-timeout MS --outbox-limit B --cors-origin O` over `defaults`. Returns an error
+/// --connect-timeout MS --outbox-limit B --cors-origin O --path P` over `defaults`. Returns an error
 /// message for unknown or malformed options; `--help` returns the usage text as the error.
 std::variant<server_options, std::string> parse_options(int argc, const char* const* argv,
                                                         server_options defaults = {});

@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include <pthread.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -54,7 +56,28 @@ std::uint16_t shard::listen(const tcp::endpoint& endpoint) {
     return acceptor_.local_endpoint().port();
 }
 
+void shard::pin_to_cpu() {
+    // Shard i runs on the i-th CPU this process may use, when there are enough of them (under
+    // taskset with fewer CPUs than shards, the kernel schedules them instead).
+    cpu_set_t allowed;
+    CPU_ZERO(&allowed);
+    if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0) return;
+    if (static_cast<std::size_t>(CPU_COUNT(&allowed)) < shard_count()) return;
+    std::size_t seen = 0;
+    for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+        if (!CPU_ISSET(cpu, &allowed)) continue;
+        if (seen++ == index_) {
+            cpu_set_t one;
+            CPU_ZERO(&one);
+            CPU_SET(cpu, &one);
+            pthread_setaffinity_np(pthread_self(), sizeof(one), &one);
+            return;
+        }
+    }
+}
+
 void shard::run() {
+    pin_to_cpu();
     heartbeat_.start();
     for (const auto& on_start : config_.on_shard_start) on_start(server_ref(*this, "/"));
     asio::co_spawn(context_, accept_loop(), [](std::exception_ptr e) { log_coroutine_exception(e, "accept loop"); });

@@ -75,6 +75,7 @@ public:
 
 private:
     asio::awaitable<void> accept_loop();
+    void pin_to_cpu();
     void handle(std::size_t from, rooms::shard_message&& m);
     void stop_now();
 
