@@ -15,7 +15,6 @@ using protocol::engineio::frame_kind;
 using protocol::socketio::packet_type;
 
 namespace {
-constexpr std::size_t max_attachments = 1024;
 
 std::string connect_error_json(std::string_view message, std::string_view data_json) {
     std::string out = R"({"message":)" + protocol::json_string(message);
@@ -37,24 +36,10 @@ std::shared_ptr<sio_socket> sio_connection::find(std::string_view nsp) const {
 }
 
 void sio_connection::on_message(eio_session& s, protocol::engineio::packet&& p) {
-    if (p.kind == frame_kind::binary) {
-        if (!partial_) return fail(s); // an attachment nobody announced
-        partial_->attachments.push_back(std::move(p.data));
-        if (partial_->attachments.size() < attachments_expected_) return;
-        inbound_packet complete = std::move(*partial_);
-        partial_.reset();
-        return handle(s, std::move(complete));
-    }
-    if (partial_) return fail(s); // text while attachments are still due
-    auto header = protocol::socketio::decode_header(p.data, max_attachments);
-    if (!header) return fail(s);
-    inbound_packet packet{header->type, std::move(header->nsp), header->ack_id, std::string(header->data), {}};
-    if (header->attachments > 0) {
-        attachments_expected_ = header->attachments;
-        partial_ = std::move(packet);
-        return;
-    }
-    handle(s, std::move(packet));
+    auto assembled = p.kind == frame_kind::binary ? assembler_.feed_binary(std::move(p.data))
+                                                  : assembler_.feed_text(p.data);
+    if (!assembled) return fail(s);
+    if (*assembled) handle(s, std::move(**assembled));
 }
 
 void sio_connection::handle(eio_session& s, inbound_packet&& p) {

@@ -37,8 +37,8 @@ private:
 
     shard& owner_;
     std::vector<std::shared_ptr<sio_socket>> sockets_;
-    std::optional<inbound_packet> partial_; // a binary packet waiting for attachments
-    std::size_t attachments_expected_ = 0;
+    static constexpr std::size_t max_attachments = 1024; // per packet
+    protocol::socketio::packet_assembler assembler_{max_attachments};
     bool ever_connected_ = false;
 };
 

@@ -5,7 +5,7 @@
 #include "net.hpp"
 #include "sio_encode.hpp"
 
-#include "protocol/socketio/packet.hpp"
+#include "protocol/socketio/assembler.hpp"
 
 #include <unordered_map>
 
@@ -14,14 +14,7 @@ namespace imedge::server {
 class eio_session;
 struct namespace_state;
 
-/// A complete packet from the client (attachments gathered), owning its data.
-struct inbound_packet {
-    protocol::socketio::packet_type type;
-    std::string nsp;
-    std::optional<std::uint64_t> ack_id;
-    std::string json;
-    std::vector<std::string> attachments;
-};
+using protocol::socketio::inbound_packet;
 
 /// Owned by its sio_connection (shared_ptr so acks can hold a weak_ptr); shard-local.
 class sio_socket : public std::enable_shared_from_this<sio_socket> {
