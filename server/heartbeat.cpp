@@ -11,7 +11,7 @@ namespace imedge::server {
 
 heartbeat::heartbeat(executor ex, clock::duration ping_interval, clock::duration ping_timeout,
                      clock::duration connect_timeout)
-    : lanes_{queue{ping_interval, {}}, queue{ping_timeout, {}}, queue{connect_timeout, {}}}, timer_(ex) {}
+    : lanes_({ping_interval, ping_timeout, connect_timeout}), timer_(ex) {}
 
 void heartbeat::start() {
     asio::co_spawn(timer_.get_executor(), run(),
@@ -21,40 +21,25 @@ void heartbeat::start() {
 void heartbeat::stop() {
     stopped_ = true;
     timer_.cancel();
-    for (auto& l : lanes_) l.entries.clear();
+    lanes_.clear();
 }
 
-std::size_t heartbeat::pending() const {
-    std::size_t n = 0;
-    for (const auto& l : lanes_) n += l.entries.size();
-    return n;
-}
+std::size_t heartbeat::pending() const { return lanes_.size(); }
 
 void heartbeat::schedule(lane l, const std::shared_ptr<eio_session>& s, std::uint32_t epoch) {
     if (stopped_) return;
-    auto& q = lanes_[static_cast<std::size_t>(l)];
-    auto due = clock::now() + q.delay;
-    q.entries.push_back({due, s, epoch});
-    // Only a lane that was empty can hold a deadline earlier than the timer's.
-    if (q.entries.size() == 1 && due < timer_.expiry()) timer_.expires_at(due);
+    auto [due, may_be_earliest] = lanes_.push(static_cast<std::size_t>(l), entry{s, epoch}, clock::now());
+    if (may_be_earliest && due < timer_.expiry()) timer_.expires_at(due); // re-arms the sweep
 }
 
 asio::awaitable<void> heartbeat::run() {
     while (!stopped_) {
-        auto next = clock::time_point::max();
-        for (const auto& l : lanes_)
-            if (!l.entries.empty() && l.entries.front().due < next) next = l.entries.front().due;
-        timer_.expires_at(next);
+        timer_.expires_at(lanes_.next());
         co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
-        auto now = clock::now();
-        for (std::size_t i = 0; i < lanes_.size() && !stopped_; ++i) {
-            auto& q = lanes_[i].entries;
-            while (!q.empty() && q.front().due <= now) {
-                entry e = std::move(q.front());
-                q.pop_front();
-                if (auto s = e.session.lock()) s->on_deadline(static_cast<lane>(i), e.epoch);
-            }
-        }
+        if (stopped_) break;
+        lanes_.pop_due(clock::now(), [](std::size_t l, entry&& e) {
+            if (auto s = e.session.lock()) s->on_deadline(static_cast<lane>(l), e.epoch);
+        });
     }
 }
 

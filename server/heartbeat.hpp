@@ -1,11 +1,10 @@
 // Per-shard deadlines for every session's pings, pongs and handshake, on one timer.
 #pragma once
 
+#include "deadline_lanes.hpp"
 #include "net.hpp"
 
-#include <array>
 #include <cstdint>
-#include <deque>
 #include <memory>
 
 namespace imedge::server {
@@ -34,18 +33,13 @@ public:
 
 private:
     struct entry {
-        clock::time_point due;
         std::weak_ptr<eio_session> session;
         std::uint32_t epoch;
-    };
-    struct queue {
-        clock::duration delay;
-        std::deque<entry> entries;
     };
 
     asio::awaitable<void> run();
 
-    std::array<queue, 3> lanes_;
+    deadline_lanes<entry, 3, clock> lanes_;
     wake_timer timer_;
     bool stopped_ = false;
 };
