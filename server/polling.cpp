@@ -27,7 +27,7 @@ asio::awaitable<connection_next> serve_poll_get(std::shared_ptr<eio_session> s, 
 
     std::string body;
     if (s->current_transport() != eio_session::transport::polling || q.frames().empty()) {
-        body = s->is_closed() ? "1" : "6"; // released by an upgrade, or closed with nothing queued
+        body.assign(1, s->is_closed() ? '1' : '6'); // closed with nothing queued, or released by an upgrade
     } else {
         while (!q.frames().empty() && (body.empty() || body.size() + q.frames().front().bytes->size() <= o.max_payload)) {
             frame f = q.frames().pop();

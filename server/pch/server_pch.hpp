@@ -1,5 +1,4 @@
 // Precompiled header for server/: the heavy Asio/Beast headers every I/O file includes.
-#pragma once
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
