@@ -86,4 +86,26 @@ TEST_CASE("upgrade to WebSocket from polling across shards, then polling is refu
     ws.close(beast::websocket::close_code::normal);
 }
 
+TEST_CASE("CORS: configured origins get allow headers on polling answers and preflights; others do not") {
+    auto o = test_options(1);
+    o.cors_origins = {"http://app.example"};
+    test_server server(o);
+    auto handshake = raw_http(server.port(), "GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\n"
+                                             "Origin: http://app.example\r\nConnection: close\r\n\r\n");
+    CHECK(handshake.find("Access-Control-Allow-Origin: http://app.example\r\n") != std::string::npos);
+    CHECK(handshake.find("Access-Control-Allow-Credentials: true\r\n") != std::string::npos);
+    CHECK(handshake.find("0{\"sid\":") != std::string::npos);
+
+    auto preflight = raw_http(server.port(), "OPTIONS /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\n"
+                                             "Origin: http://app.example\r\nAccess-Control-Request-Method: POST\r\n"
+                                             "Access-Control-Request-Headers: content-type\r\nConnection: close\r\n\r\n");
+    CHECK(preflight.starts_with("HTTP/1.1 204"));
+    CHECK(preflight.find("Access-Control-Allow-Methods: GET, POST, OPTIONS\r\n") != std::string::npos);
+    CHECK(preflight.find("Access-Control-Allow-Headers: content-type\r\n") != std::string::npos);
+
+    auto other = raw_http(server.port(), "GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\n"
+                                         "Origin: http://evil.example\r\nConnection: close\r\n\r\n");
+    CHECK(other.find("Access-Control-Allow-Origin") == std::string::npos);
+}
+
 }

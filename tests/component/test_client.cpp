@@ -3,6 +3,8 @@
 
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/http.hpp>
 
 #include <simdjson.h>
@@ -115,6 +117,19 @@ void ws_client::close() {
     beast::error_code ec;
     ws_.close(beast::websocket::close_code::normal, ec);
     closed_ = true;
+}
+
+std::string raw_http(std::uint16_t port, std::string_view request) {
+    boost::asio::io_context context;
+    tcp::socket socket(context);
+    socket.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
+    boost::asio::write(socket, boost::asio::buffer(request));
+    std::string response;
+    bool done = false;
+    boost::asio::async_read(socket, boost::asio::dynamic_buffer(response),
+                            [&](beast::error_code, std::size_t) { done = true; });
+    finish_within(context, socket, done, std::chrono::milliseconds(5000));
+    return response;
 }
 
 polling_client::response polling_client::request(bool post, std::string_view query, std::string body) {

@@ -73,6 +73,10 @@ private:
     std::string sid_;
 };
 
+/// Sends `request` (a complete HTTP/1.1 request) on a new connection and returns the whole
+/// response as text (headers and body), read until the server closes.
+std::string raw_http(std::uint16_t port, std::string_view request);
+
 /// The value of a JSON string field in `json` (first occurrence), e.g. "sid".
 std::string json_field(std::string_view json, std::string_view name);
 
