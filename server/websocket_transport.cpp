@@ -30,8 +30,44 @@ std::string_view view(const beast::flat_buffer& b) {
     return {static_cast<const char*>(b.data().data()), b.size()};
 }
 
+// The reader's message buffer, kept small while the connection waits. Beast prepares the
+// caller's buffer before it waits for a message (1,536 bytes: a TCP frame), and a flat_buffer
+// keeps its capacity, so every idle connection held 1.5 KB it was not using. Here the first
+// prepare after an empty buffer asks for at most `idle_bytes` (by reporting that as the room
+// left); once a message has started the real bound applies, so a larger message just takes one
+// more copy. The reader shrinks the buffer back after each message.
+class lean_read_buffer {
+public:
+    static constexpr std::size_t idle_bytes = 256;
+    using const_buffers_type = beast::flat_buffer::const_buffers_type;
+    using mutable_buffers_type = beast::flat_buffer::mutable_buffers_type;
+
+    std::size_t size() const { return buffer_.size(); }
+    std::size_t max_size() const { return fresh_ ? idle_bytes : buffer_.max_size(); }
+    std::size_t capacity() const { return buffer_.capacity(); }
+    const_buffers_type data() const { return buffer_.data(); }
+    mutable_buffers_type prepare(std::size_t n) {
+        fresh_ = false;
+        return buffer_.prepare(n);
+    }
+    void commit(std::size_t n) { buffer_.commit(n); }
+    void consume(std::size_t n) { buffer_.consume(n); }
+
+    std::string_view view() const { return server::view(buffer_); }
+    /// Forgets the message read, giving back any capacity past `idle_bytes`.
+    void clear() {
+        buffer_.consume(buffer_.size());
+        if (buffer_.capacity() > idle_bytes) buffer_.shrink_to_fit();
+        fresh_ = true;
+    }
+
+private:
+    beast::flat_buffer buffer_;
+    bool fresh_ = true;
+};
+
 asio::awaitable<void> read_packets(std::shared_ptr<eio_session> s, ws_stream& ws) {
-    beast::flat_buffer buffer;
+    lean_read_buffer buffer;
     while (!s->is_closed()) {
         auto [ec, n] = co_await ws.async_read(buffer, use_tuple);
         if (ec) {
@@ -39,16 +75,16 @@ asio::awaitable<void> read_packets(std::shared_ptr<eio_session> s, ws_stream& ws
             co_return;
         }
         if (ws.got_text()) {
-            auto p = protocol::engineio::decode_text_packet(view(buffer));
+            auto p = protocol::engineio::decode_text_packet(buffer.view());
             if (!p) {
                 s->close("parse error");
                 co_return;
             }
             s->receive(std::move(*p));
         } else {
-            s->receive(protocol::engineio::binary_packet(view(buffer)));
+            s->receive(protocol::engineio::binary_packet(buffer.view()));
         }
-        buffer.consume(buffer.size());
+        buffer.clear();
     }
 }
 
