@@ -19,7 +19,8 @@ using executor = asio::io_context::executor_type;
 using wake_timer = asio::basic_waitable_timer<std::chrono::steady_clock,
                                               asio::wait_traits<std::chrono::steady_clock>, executor>;
 
-/// Logs an exception that escaped a coroutine started with co_spawn; the one catch-all.
+/// Logs an exception that escaped a coroutine started with co_spawn, or a handler of the
+/// program's; the server's own code does not catch anything else.
 void log_coroutine_exception(std::exception_ptr e, const char* where);
 
 } // namespace imedge::server

@@ -74,7 +74,14 @@ void sio_connection::connect(eio_session& s, inbound_packet&& p) {
                             s.handshake()};
     const auto& handlers = *ns->handlers;
     if (handlers.sync_connect()) {
-        finish_connect(socket, handlers.sync_connect()(request));
+        connect_result result;
+        try {
+            result = handlers.sync_connect()(request);
+        } catch (...) { // the program's code: log it, refuse this socket, keep the connection
+            log_coroutine_exception(std::current_exception(), "connect handler");
+            result = connect_result::reject("Internal server error");
+        }
+        finish_connect(socket, std::move(result));
     } else if (handlers.coro_connect()) {
         auto& handler = handlers.coro_connect();
         std::weak_ptr<sio_socket> weak = socket;
@@ -126,7 +133,11 @@ void sio_connection::dispatch(sio_socket& socket, inbound_packet&& p) {
         event e{server_ref(owner_, socket.nsp()), socket.sid(), std::move(decoded->name),
                 std::move(decoded->args), p.ack_id ? ack_sender(socket.weak_from_this(), *p.ack_id) : ack_sender{}};
         if (entry->sync) {
-            entry->sync(e);
+            try {
+                entry->sync(e);
+            } catch (...) { // the program's code: log it and keep serving this connection
+                log_coroutine_exception(std::current_exception(), "event handler");
+            }
         } else {
             asio::co_spawn(owner_.get_executor(), entry->coro(std::move(e)),
                            [](std::exception_ptr ex) { log_coroutine_exception(ex, "event handler"); });
