@@ -47,7 +47,7 @@ asio::awaitable<void> read_messages(plain_peer& peer, ws_stream& ws, const webso
     peer.queue().mark_closing();
 }
 
-asio::awaitable<void> write_messages(plain_peer& peer, ws_stream& ws) { co_await write_frames(peer.queue(), ws); }
+asio::awaitable<void> write_messages(plain_peer& peer, ws_stream& ws) { co_await write_frames(peer.queue(), ws, framing::by_beast); }
 
 } // namespace
 

@@ -30,14 +30,15 @@ asio::awaitable<void> run_websocket(std::shared_ptr<eio_session> s, ws_stream& w
 /// success the session continues over `ws`.
 asio::awaitable<void> upgrade_to_websocket(std::shared_ptr<eio_session> s, ws_stream& ws);
 
-/// Drains `q` into `ws` until the queue is closing (then sends a close frame) or a write fails
-/// (returns false). One Beast write per message: Beast stays in charge of every byte written.
-asio::awaitable<bool> write_frames(send_queue& q, ws_stream& ws);
+/// How a writer puts queued messages on the wire. `by_beast`: one Beast write per message, Beast
+/// in charge of every byte. `gathered`: the writer frames up to 64 messages itself and writes them
+/// with one system call under Beast; for Engine.IO sessions, whose clients never send WebSocket
+/// pings (Beast writes control frames of its own only to answer a ping or a close, and a close
+/// ends the writer anyway).
+enum class framing : std::uint8_t { by_beast, gathered };
 
-/// The same, but frames its messages itself and writes up to 64 of them per system call
-/// (a gather write to the socket under Beast). Used for Engine.IO sessions, whose clients never
-/// send WebSocket pings: Beast writes control frames of its own only when answering a ping or a
-/// close, and a close ends this writer anyway.
-asio::awaitable<bool> write_frames_gathered(send_queue& q, ws_stream& ws);
+/// Drains `q` into `ws` until the queue is closing (then sends a close frame) or a write fails
+/// (returns false).
+asio::awaitable<bool> write_frames(send_queue& q, ws_stream& ws, framing how);
 
 } // namespace imedge::server

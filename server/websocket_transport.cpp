@@ -89,56 +89,57 @@ asio::awaitable<void> read_packets(std::shared_ptr<eio_session> s, ws_stream& ws
 }
 
 asio::awaitable<void> write_packets(std::shared_ptr<eio_session> s, ws_stream& ws) {
-    bool clean = co_await write_frames_gathered(s->queue(), ws);
+    bool clean = co_await write_frames(s->queue(), ws, framing::gathered);
     if (!clean) s->close("transport error");
 }
 
 } // namespace
 
-asio::awaitable<bool> write_frames(send_queue& q, ws_stream& ws) {
-    for (;;) {
-        while (!q.frames().empty()) {
-            frame f = q.frames().pop();
-            ws.text(f.kind == frame_kind::text);
-            auto [ec, n] = co_await ws.async_write(asio::buffer(*f.bytes), use_tuple);
-            if (ec) {
-                q.frames().clear();
-                q.mark_closing();
-                co_return false;
-            }
-        }
-        if (q.closing()) {
-            co_await ws.async_close(websocket::close_code::normal, use_tuple);
-            co_return true;
-        }
-        co_await q.wait();
-    }
+namespace {
+
+// One queued message, written by Beast.
+asio::awaitable<beast::error_code> write_one(send_queue& q, ws_stream& ws) {
+    frame f = q.frames().pop();
+    ws.text(f.kind == frame_kind::text);
+    auto [ec, n] = co_await ws.async_write(asio::buffer(*f.bytes), use_tuple);
+    co_return ec;
 }
 
-asio::awaitable<bool> write_frames_gathered(send_queue& q, ws_stream& ws) {
+// Up to 64 queued messages (256 KiB), framed here and written with one gather write.
+asio::awaitable<beast::error_code> write_batch(send_queue& q, ws_stream& ws) {
     constexpr std::size_t max_frames = 64;
     constexpr std::size_t max_bytes = 256 * 1024;
+    // Scoped to the batch so an idle connection keeps none of this memory.
+    std::vector<frame> batch;
+    std::vector<protocol::ws_frame_header> headers;
+    std::vector<asio::const_buffer> buffers;
+    batch.reserve(std::min(q.frames().size(), max_frames));
+    std::size_t bytes = 0;
+    while (!q.frames().empty() && batch.size() < max_frames && bytes < max_bytes) {
+        bytes += q.frames().front().bytes->size();
+        batch.push_back(q.frames().pop());
+    }
+    headers.reserve(batch.size());
+    buffers.reserve(2 * batch.size());
+    for (const auto& f : batch) {
+        auto opcode = f.kind == frame_kind::text ? protocol::ws_opcode::text : protocol::ws_opcode::binary;
+        headers.push_back(protocol::encode_ws_frame_header(opcode, f.bytes->size()));
+        buffers.emplace_back(headers.back().bytes.data(), headers.back().size);
+        buffers.emplace_back(f.bytes->data(), f.bytes->size());
+    }
+    auto [ec, n] = co_await asio::async_write(ws.next_layer(), buffers, use_tuple);
+    co_return ec;
+}
+
+} // namespace
+
+asio::awaitable<bool> write_frames(send_queue& q, ws_stream& ws, framing how) {
     for (;;) {
         while (!q.frames().empty()) {
-            // Scoped to the batch so an idle connection keeps none of this memory.
-            std::vector<frame> batch;
-            std::vector<protocol::ws_frame_header> headers;
-            std::vector<asio::const_buffer> buffers;
-            batch.reserve(std::min(q.frames().size(), max_frames));
-            std::size_t bytes = 0;
-            while (!q.frames().empty() && batch.size() < max_frames && bytes < max_bytes) {
-                bytes += q.frames().front().bytes->size();
-                batch.push_back(q.frames().pop());
-            }
-            headers.reserve(batch.size());
-            buffers.reserve(2 * batch.size());
-            for (const auto& f : batch) {
-                auto opcode = f.kind == frame_kind::text ? protocol::ws_opcode::text : protocol::ws_opcode::binary;
-                headers.push_back(protocol::encode_ws_frame_header(opcode, f.bytes->size()));
-                buffers.emplace_back(headers.back().bytes.data(), headers.back().size);
-                buffers.emplace_back(f.bytes->data(), f.bytes->size());
-            }
-            auto [ec, n] = co_await asio::async_write(ws.next_layer(), buffers, use_tuple);
+            // (co_await inside a conditional expression miscompiles with GCC 12: keep them apart)
+            beast::error_code ec;
+            if (how == framing::gathered) ec = co_await write_batch(q, ws);
+            else ec = co_await write_one(q, ws);
             if (ec) {
                 q.frames().clear();
                 q.mark_closing();
