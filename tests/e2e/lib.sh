@@ -81,3 +81,21 @@ stop_servers() {
   done
   SERVER_PIDS=()
 }
+
+# tally CLIENT SHARDS RC COUNTS_FILE: adds one run's per-test "pass "/"fail " lines to
+# $passed/$failed; a timeout (124/137) or a non-zero exit with no failed test counts as one failure.
+tally() {
+  local client=$1 shards=$2 rc=$3 counts=$4 p f
+  p=$(grep -c '^pass ' "$counts")
+  f=$(grep -c '^fail ' "$counts")
+  if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+    echo "e2e: the $client run timed out: counting one failure"
+    f=$((f + 1))
+  elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+    echo "e2e: the $client run exited with $rc and no failed test: counting one failure"
+    f=1
+  fi
+  echo "$client e2e, $shards shard(s): $p passed, $f failed"
+  passed=$((passed + p))
+  failed=$((failed + f))
+}

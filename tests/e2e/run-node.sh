@@ -40,19 +40,7 @@ for shards in "${shard_counts[@]}"; do
         --test-reporter=spec --test-reporter-destination=stdout \
         --test-reporter=./lib/count-reporter.mjs --test-reporter-destination="$counts" \
         ${NODE_E2E_FILES:-*.test.mjs})
-    rc=$?
-    p=$(grep -c '^pass ' "$counts")
-    f=$(grep -c '^fail ' "$counts")
-    if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-      echo "e2e: node --test timed out: counting one failure"
-      f=$((f + 1))
-    elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-      echo "e2e: node --test exited with $rc and no failed test: counting one failure"
-      f=1
-    fi
-    echo "node e2e, $shards shard(s): $p passed, $f failed"
-    passed=$((passed + p))
-    failed=$((failed + f))
+    tally node "$shards" $? "$counts"
   else
     echo "e2e: a server did not start: counting one failure"
     failed=$((failed + 1))

@@ -28,19 +28,7 @@ for shards in "${shard_counts[@]}"; do
     : >"$counts"
     timeout -k 5 "${PYTHON_E2E_TIMEOUT:-$run_timeout}" "$python" "$E2E_DIR/python/run_tests.py" "$counts" \
       "${PYTHON_E2E_PATTERN:-test_*.py}" 2>&1
-    rc=$?
-    p=$(grep -c '^pass ' "$counts")
-    f=$(grep -c '^fail ' "$counts")
-    if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-      echo "e2e: the python run timed out: counting one failure"
-      f=$((f + 1))
-    elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-      echo "e2e: the python run exited with $rc and no failed test: counting one failure"
-      f=1
-    fi
-    echo "python e2e, $shards shard(s): $p passed, $f failed"
-    passed=$((passed + p))
-    failed=$((failed + f))
+    tally python "$shards" $? "$counts"
   else
     echo "e2e: a server did not start: counting one failure"
     failed=$((failed + 1))
