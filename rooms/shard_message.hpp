@@ -105,6 +105,13 @@ struct close_session {
     std::string reason;
 };
 
+/// Deliver `data` to the plain WebSocket peers in `room` on the receiving shard.
+struct plain_broadcast {
+    std::string room;
+    shared_bytes data;
+    bool binary = false;
+};
+
 /// A TCP connection accepted by one shard that belongs to another (an HTTP request carrying a
 /// sid the receiving shard owns). The descriptor changes hands with the bytes already read.
 struct adopt_connection {
@@ -114,6 +121,6 @@ struct adopt_connection {
 
 using shard_message = std::variant<broadcast, room_change, disconnect_socket, ack_request, ack_reply,
                                    rooms_request, rooms_reply, session_request, session_reply,
-                                   close_session, adopt_connection>;
+                                   close_session, plain_broadcast, adopt_connection>;
 
 } // namespace imedge::rooms

@@ -88,12 +88,21 @@ private:
     eio_session* session_;
 };
 
+/// Whether a peer's own publish reaches the peer itself.
+enum class self_delivery : std::uint8_t { include, exclude };
+
 /// A peer of a plain RFC 6455 WebSocket endpoint, valid during the call that hands it out.
+/// Plain peers have rooms of their own (not Socket.IO's): join, leave, and publish to every
+/// member on every shard.
 class websocket_peer {
 public:
     virtual ~websocket_peer() = default;
     virtual void send(std::string_view data, protocol::engineio::frame_kind kind) = 0;
     virtual void close() = 0;
+    virtual void join(std::string_view room) = 0;
+    virtual void leave(std::string_view room) = 0;
+    virtual void publish(std::string_view room, std::string_view data, protocol::engineio::frame_kind kind,
+                         self_delivery self) = 0;
 };
 
 using engineio_message_handler = std::function<void(engineio_peer&, protocol::engineio::packet&)>;

@@ -138,6 +138,8 @@ void shard::handle(std::size_t, rooms::shard_message&& m) {
                 }
                 asio::co_spawn(context_, run_http_connection(*this, std::move(socket), std::move(message.buffered)),
                                [](std::exception_ptr e) { log_coroutine_exception(e, "adopted connection"); });
+            } else if constexpr (std::is_same_v<T, rooms::plain_broadcast>) {
+                plain_.deliver(message);
             } else if constexpr (std::is_same_v<T, rooms::close_session>) {
                 if (auto s = engineio_.find(message.sid)) s->close(message.reason);
             } else {

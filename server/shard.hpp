@@ -7,6 +7,7 @@
 #include "heartbeat.hpp"
 #include "ids.hpp"
 #include "net.hpp"
+#include "plain_rooms.hpp"
 #include "socketio_host.hpp"
 
 #include "rooms/mesh.hpp"
@@ -53,6 +54,7 @@ public:
     heartbeat& beat() { return heartbeat_; }
     engineio_host& engineio() { return engineio_; }
     socketio_host& socketio() { return socketio_; }
+    plain_rooms& plain() { return plain_; }
     bool stopping() const { return stopping_; }
     shard_stats& stats() { return stats_; }
     void count_slow_reader() { ++stats_.slow_readers; }
@@ -88,6 +90,7 @@ private:
     heartbeat heartbeat_;
     engineio_host engineio_;
     socketio_host socketio_;
+    plain_rooms plain_;
     shard_stats stats_;
     std::unordered_map<tcp::socket*, activity> open_sockets_;
     std::size_t open_connections_ = 0;

@@ -1,6 +1,8 @@
 // imedge server implementing the bench scenario contract (bench/README.md) on the handler API:
-// Socket.IO on /socket.io/ (echo, join, publish, chat) and the raw-WebSocket echo on /ws.
+// Socket.IO on /socket.io/ and raw WebSocket on /ws, each with echo, join, publish and chat.
 #include "server/app.hpp"
+
+#include <simdjson.h>
 
 #include <string>
 #include <string_view>
@@ -41,10 +43,33 @@ int main(int argc, char** argv) {
             e.io.emit("msg", second_arg(e), {.to = {std::string(e.args.string_at(0))}, .skip = {e.sid}});
         });
 
-    // Plain WebSocket peers have no rooms in the handler API yet: only the echo op is served.
+    // Raw WebSocket: one JSON object per message, parsed as the Node peer does (echo, join,
+    // publish, chat).
     server.websocket("/ws", [](imedge::server::websocket_peer& peer, std::string_view data,
                                imedge::protocol::engineio::frame_kind kind) {
-        if (data.find(R"("op":"echo")") != std::string_view::npos) peer.send(data, kind);
+        // One parser per shard thread: each shard is one thread, so nothing is shared.
+        thread_local simdjson::dom::parser parser;
+        simdjson::dom::element msg;
+        if (parser.parse(data.data(), data.size()).get(msg) != simdjson::SUCCESS) {
+            peer.close();
+            return;
+        }
+        std::string_view op;
+        std::string_view room;
+        if (msg["op"].get(op) != simdjson::SUCCESS) return;
+        if (op == "echo") {
+            peer.send(data, kind);
+        } else if (op == "join" && msg["room"].get(room) == simdjson::SUCCESS) {
+            peer.join(room);
+            peer.send(R"({"op":"joined","room":)" + imedge::protocol::json_string(room) + "}",
+                      imedge::protocol::engineio::frame_kind::text);
+        } else if ((op == "publish" || op == "chat") && msg["room"].get(room) == simdjson::SUCCESS) {
+            simdjson::dom::element body;
+            if (msg["data"].get(body) != simdjson::SUCCESS) return;
+            peer.publish(room, simdjson::minify(body), imedge::protocol::engineio::frame_kind::text,
+                         op == "chat" ? imedge::server::self_delivery::exclude
+                                      : imedge::server::self_delivery::include);
+        }
     });
     return server.run();
 }

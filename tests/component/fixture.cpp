@@ -98,6 +98,24 @@ test_server::test_server(server_options options) : app_(std::move(options)) {
                                                      std::string(e.args.string_at(2)));
             e.ack(data ? payload().add_string((*data)[key]) : payload().add_null());
         });
+    // Plain WebSocket at /plain: "join:<room>", "pub:<room>:<text>", "chat:<room>:<text>"
+    // (chat skips the sender), anything else is echoed.
+    app_.websocket("/plain", [](websocket_peer& peer, std::string_view data, frame_kind kind) {
+        auto first = data.find(':');
+        auto op = data.substr(0, first);
+        auto rest = first == std::string_view::npos ? std::string_view{} : data.substr(first + 1);
+        auto second = rest.find(':');
+        auto room = rest.substr(0, second);
+        auto text = second == std::string_view::npos ? std::string_view{} : rest.substr(second + 1);
+        if (op == "join") {
+            peer.join(room);
+            peer.send("joined", frame_kind::text);
+        } else if (op == "pub" || op == "chat") {
+            peer.publish(room, text, kind, op == "chat" ? self_delivery::exclude : self_delivery::include);
+        } else {
+            peer.send(data, kind);
+        }
+    });
     running_ = app_.start();
 }
 

@@ -2,6 +2,10 @@
 #include "fixture.hpp"
 #include "test_client.hpp"
 
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/websocket/stream.hpp>
+
 #include <doctest.h>
 
 #include <memory>
@@ -133,6 +137,37 @@ TEST_CASE("an unknown sid is a no-op for room operations and acks time out at on
     CHECK(clients[0]->read_until("432") == R"(432["timeout"])");
     clients[0]->emit("rooms-of", R"("nosuchsocketid000000B")", 3);
     CHECK(clients[0]->read_until("433") == "433[[]]");
+}
+
+TEST_CASE("plain WebSocket rooms: publish reaches every member on every shard once; chat skips the sender") {
+    test_server server(test_options(2));
+    boost::asio::io_context context;
+    std::vector<std::unique_ptr<boost::beast::websocket::stream<tcp::socket>>> peers;
+    auto read_text = [](auto& ws) {
+        boost::beast::flat_buffer b;
+        ws.read(b);
+        return boost::beast::buffers_to_string(b.data());
+    };
+    for (int i = 0; i < 12; ++i) {
+        auto ws = std::make_unique<boost::beast::websocket::stream<tcp::socket>>(context);
+        ws->next_layer().connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), server.port()));
+        ws->handshake("127.0.0.1", "/plain");
+        ws->text(true);
+        ws->write(boost::asio::buffer(std::string_view("join:r")));
+        CHECK(read_text(*ws) == "joined");
+        peers.push_back(std::move(ws));
+    }
+    std::uint64_t before = 0;
+    for (std::size_t s = 0; s < 2; ++s) before += server.running().counters(s).mesh_sent;
+    peers[0]->write(boost::asio::buffer(std::string_view("chat:r:one")));
+    peers[0]->write(boost::asio::buffer(std::string_view("pub:r:two")));
+    for (std::size_t i = 0; i < peers.size(); ++i) {
+        if (i != 0) CHECK(read_text(*peers[i]) == "one");
+        CHECK(read_text(*peers[i]) == "two");
+    }
+    std::uint64_t after = 0;
+    for (std::size_t s = 0; s < 2; ++s) after += server.running().counters(s).mesh_sent;
+    CHECK(after - before == 2); // one cross-shard message per publish, not one per recipient
 }
 
 }
