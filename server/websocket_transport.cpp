@@ -6,7 +6,7 @@
 #include "protocol/websocket_frame.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
@@ -14,7 +14,6 @@
 namespace imedge::server {
 namespace {
 
-using namespace asio::experimental::awaitable_operators;
 using protocol::engineio::frame_kind;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
@@ -165,7 +164,26 @@ asio::awaitable<std::unique_ptr<ws_stream>> accept_websocket(http_exchange& ex, 
 }
 
 asio::awaitable<void> run_websocket(std::shared_ptr<eio_session> s, ws_stream& ws) {
-    co_await (read_packets(s, ws) && write_packets(s, ws));
+    // The writer runs in a coroutine of its own and the reader in this one, which then waits for
+    // the writer: about 0.5 KB less per connection than `read && write` (no parallel group, no
+    // per-operation cancellation slots) and no slot handling on every read and write.
+    auto ex = s->owner().get_executor();
+    wake_timer writer_done(ex);
+    writer_done.expires_at(std::chrono::steady_clock::time_point::max());
+    bool finished = false;
+    std::exception_ptr writer_error;
+    asio::co_spawn(ex, write_packets(s, ws), [&](std::exception_ptr e) {
+        finished = true;
+        writer_error = e;
+        if (e) {
+            beast::error_code ignored;
+            ws.next_layer().cancel(ignored); // as `&&` did: a throwing writer ends the reader
+        }
+        writer_done.cancel();
+    });
+    co_await read_packets(std::move(s), ws);
+    while (!finished) co_await writer_done.async_wait(use_tuple);
+    if (writer_error) std::rethrow_exception(writer_error);
 }
 
 asio::awaitable<void> upgrade_to_websocket(std::shared_ptr<eio_session> s, ws_stream& ws) {
