@@ -181,8 +181,18 @@ asio::awaitable<void> run_websocket(std::shared_ptr<eio_session> s, ws_stream& w
         }
         writer_done.cancel();
     });
-    co_await read_packets(std::move(s), ws);
+    // The writer uses `ws` and this frame's locals: never leave before it has finished, not even
+    // on an exception (which is rethrown, not swallowed).
+    auto session = s;
+    std::exception_ptr reader_error;
+    try {
+        co_await read_packets(std::move(s), ws);
+    } catch (...) {
+        reader_error = std::current_exception();
+        session->close("transport error"); // ends the writer
+    }
     while (!finished) co_await writer_done.async_wait(use_tuple);
+    if (reader_error) std::rethrow_exception(reader_error);
     if (writer_error) std::rethrow_exception(writer_error);
 }
 
