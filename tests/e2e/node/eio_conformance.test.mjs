@@ -3,7 +3,7 @@
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  RS, WsPeer, eioUrl, openPolling, pollGet, pollPackets, pollPost, request, splitPayload,
+  RS, WsPeer, assertSessionGone, eioUrl, openPolling, pollGet, pollPackets, pollPost, request, splitPayload,
 } from "./lib/raw.mjs";
 import { imedgeOnly, servers } from "./lib/env.mjs";
 import { sleep, withTimeout } from "./lib/wait.mjs";
@@ -29,28 +29,6 @@ async function wsOpen(port) {
 function assertError(res, code, message) {
   assert.equal(res.status, 400, `expected HTTP 400, got ${res.status} ${res.text}`);
   assert.deepEqual(JSON.parse(res.text), { code, message });
-}
-
-// The session is gone: a GET either drains a final close packet or is refused as unknown.
-async function assertSessionGone(port, sid, ms = 3000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    let res;
-    try {
-      res = await pollGet(port, PATH, sid, { timeout: Math.max(deadline - Date.now(), 1) });
-    } catch (e) {
-      assert.fail(`the session is still alive: a GET on its sid stayed parked (${e.message})`);
-    }
-    if (res.status === 400) {
-      assertError(res, 1, "Session ID unknown");
-      return;
-    }
-    assert.equal(res.status, 200);
-    const packets = splitPayload(res.text);
-    assert.ok(packets.every((p) => p === "1" || p === "6" || p === "2"),
-      `session still delivers packets: ${res.text}`);
-    if (Date.now() > deadline) assert.fail("the session is still known");
-  }
 }
 
 // An echo round trip over an open WebSocket session, proving it (and the server) still work.
@@ -173,13 +151,13 @@ describe("Engine.IO v4 polling", () => {
     const firstRes = await first; // released, not left hanging
     assert.ok(firstRes.status === 400 || splitPayload(firstRes.text).includes("1"),
       `first GET: ${firstRes.status} ${JSON.stringify(firstRes.text)}`);
-    await assertSessionGone(servers.eioEcho, sid);
+    await assertSessionGone(servers.eioEcho, PATH, sid);
   });
 
   test("a close packet over POST ends the session", async () => {
     const { sid } = await openPolling(servers.eioEcho, PATH);
     await pollPost(servers.eioEcho, PATH, sid, "1");
-    await assertSessionGone(servers.eioEcho, sid);
+    await assertSessionGone(servers.eioEcho, PATH, sid);
   });
 });
 
@@ -333,7 +311,7 @@ describe("Engine.IO v4 heartbeat (--ping-interval 300 --ping-timeout 200)", () =
   test("polling: a client that never pongs loses its session", async () => {
     const { sid } = await openPolling(port(), PATH);
     await sleep(300 + 200 + 700);
-    await assertSessionGone(port(), sid, 1500);
+    await assertSessionGone(port(), PATH, sid, 1500);
   });
 
   test("polling: a client that pongs keeps its session", async () => {
@@ -375,7 +353,7 @@ describe("Engine.IO v4 malformed input closes only that session", () => {
     const { sid } = await openPolling(servers.eioEcho, PATH);
     const res = await pollPost(servers.eioEcho, PATH, sid, "9hello");
     assert.ok(res.status === 400 || res.status === 200, `POST: ${res.status}`);
-    await assertSessionGone(servers.eioEcho, sid);
+    await assertSessionGone(servers.eioEcho, PATH, sid);
     await pollPost(servers.eioEcho, PATH, bystander.sid, "4fine");
     assert.deepEqual(await pollPackets(servers.eioEcho, PATH, bystander.sid, 1), ["4fine"]);
   });
@@ -408,7 +386,7 @@ describe("Engine.IO v4 maxPayload (--max-payload 10000)", () => {
       const bystander = await openPolling(port(), PATH);
       const { sid } = await openPolling(port(), PATH);
       await pollPost(port(), PATH, sid, "4" + "x".repeat(20000));
-      await assertSessionGone(port(), sid);
+      await assertSessionGone(port(), PATH, sid);
       await pollPost(port(), PATH, bystander.sid, "4fine");
       assert.deepEqual(await pollPackets(port(), PATH, bystander.sid, 1), ["4fine"]);
     });
@@ -451,7 +429,7 @@ describe("Engine.IO v4 polling, one TCP connection per request (cross-shard hand
       const firstRes = await first;
       assert.ok(firstRes.status === 400 || splitPayload(firstRes.text).includes("1"),
         `first GET: ${firstRes.status} ${JSON.stringify(firstRes.text)}`);
-      await assertSessionGone(servers.eioEcho, sid);
+      await assertSessionGone(servers.eioEcho, PATH, sid);
     }
   });
 
@@ -474,7 +452,7 @@ describe("Engine.IO v4 polling, one TCP connection per request (cross-shard hand
   test("a close packet POSTed on another connection ends the session", async () => {
     const { sid } = await openPolling(servers.eioEcho, PATH, fresh);
     await pollPost(servers.eioEcho, PATH, sid, "1", fresh);
-    await assertSessionGone(servers.eioEcho, sid);
+    await assertSessionGone(servers.eioEcho, PATH, sid);
   });
 
   test("heartbeat: pongs on fresh connections keep the session", async () => {
@@ -503,7 +481,7 @@ describe("Engine.IO v4 polling, one TCP connection per request (cross-shard hand
         const { sid } = await openPolling(port, PATH, fresh);
         const res = await pollPost(port, PATH, sid, "4" + "x".repeat(20000), fresh);
         assert.ok(res.status === 413 || res.status === 400, `POST answered ${res.status}`);
-        await assertSessionGone(port, sid);
+        await assertSessionGone(port, PATH, sid);
       }
     });
 });

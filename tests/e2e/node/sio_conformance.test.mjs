@@ -2,7 +2,7 @@
 // library). Written from the Socket.IO v5 protocol description.
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { RS, openPolling, pollGet, pollPackets, pollPost, splitPayload } from "./lib/raw.mjs";
+import { RS, assertSessionGone, openPolling, pollGet, pollPackets, pollPost, splitPayload } from "./lib/raw.mjs";
 import { SIO, assertAlive, openSioWs, parseSio, sioConnect } from "./lib/sio.mjs";
 import { imedgeOnly, servers } from "./lib/env.mjs";
 import { sleep } from "./lib/wait.mjs";
@@ -21,22 +21,6 @@ async function connected(nsp = "/", auth) {
   const peer = await socket();
   peer.sid = await sioConnect(peer, nsp, auth);
   return peer;
-}
-
-// The Engine.IO session is gone: a GET drains at most a close packet, then the sid is unknown.
-async function assertPollingSessionGone(port, sid, ms = 3000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    let res;
-    try {
-      res = await pollGet(port, PATH, sid, { timeout: Math.max(deadline - Date.now(), 1) });
-    } catch (e) {
-      assert.fail(`the session is still alive: a GET on its sid stayed parked (${e.message})`);
-    }
-    if (res.status === 400) return;
-    assert.ok(splitPayload(res.text).every((p) => ["1", "6", "2"].includes(p)), `still delivering: ${res.text}`);
-    if (Date.now() > deadline) assert.fail("the session is still known");
-  }
 }
 
 describe("Socket.IO v5 connect", () => {
@@ -110,7 +94,7 @@ describe("Socket.IO v5 connect", () => {
   test("a client that never sends CONNECT is closed after the 1000 ms connect timeout (polling)", async () => {
     const { sid } = await openPolling(servers.sioDemo, PATH);
     await sleep(1000 + 700);
-    await assertPollingSessionGone(servers.sioDemo, sid);
+    await assertSessionGone(servers.sioDemo, PATH, sid);
   });
 });
 
@@ -240,7 +224,7 @@ describe("Socket.IO v5 malformed packets close only that connection", () => {
     await pollPost(port, PATH, sid, "40");
     await pollPackets(port, PATH, sid, 2);
     await pollPost(port, PATH, sid, '42["message",');
-    await assertPollingSessionGone(port, sid);
+    await assertSessionGone(port, PATH, sid);
     await assertAlive(bystander);
   });
 });
@@ -271,7 +255,7 @@ describe("Socket.IO v5 maxPayload (sio_demo --max-payload 10000)", () => {
         await pollPackets(port, PATH, sid, 2, fresh);
         const res = await pollPost(port, PATH, sid, `42["message","${"x".repeat(20000)}"]`, fresh);
         assert.ok(res.status === 413 || res.status === 400, `POST answered ${res.status}`);
-        await assertPollingSessionGone(port, sid, 1500);
+        await assertSessionGone(port, PATH, sid, 1500);
       }
       await assertAlive(bystander);
     });

@@ -1,5 +1,6 @@
 // Raw Engine.IO v4 helpers over fetch (polling) and ws (WebSocket), for the conformance tests.
 // Nothing here hides protocol behaviour: each helper does one HTTP request or wraps one socket.
+import assert from "node:assert/strict";
 import http from "node:http";
 import WebSocket from "ws";
 import { host } from "./env.mjs";
@@ -164,5 +165,27 @@ export class WsPeer {
 
   close() {
     if (!this.isClosed) this.ws.terminate();
+  }
+}
+
+// The Engine.IO session `sid` is gone: a GET drains at most a final close packet (or a pending
+// noop/ping), then the sid is refused as unknown (400, code 1).
+export async function assertSessionGone(port, path, sid, ms = 3000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    let res;
+    try {
+      res = await pollGet(port, path, sid, { timeout: Math.max(deadline - Date.now(), 1) });
+    } catch (e) {
+      assert.fail(`the session is still alive: a GET on its sid stayed parked (${e.message})`);
+    }
+    if (res.status === 400) {
+      assert.deepEqual(JSON.parse(res.text), { code: 1, message: "Session ID unknown" });
+      return;
+    }
+    assert.equal(res.status, 200);
+    assert.ok(splitPayload(res.text).every((p) => ["1", "6", "2"].includes(p)),
+      `session still delivers packets: ${res.text}`);
+    if (Date.now() > deadline) assert.fail("the session is still known");
   }
 }
