@@ -46,7 +46,6 @@ void eio_session::send(frame f) {
 void eio_session::close(std::string_view reason) {
     if (closed_) return;
     closed_ = true;
-    close_reason_ = std::string(reason);
     auto self = shared_from_this(); // keep alive while the handler and the table let go
     handler_->on_close(*this, reason);
     // Long-polling clients learn of the close from a close packet; WebSocket ones from the

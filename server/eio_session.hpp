@@ -47,7 +47,6 @@ public:
     /// Closes the session once: tells the handler, leaves the shard's table, lets the writer
     /// flush what is queued and close the transport.
     void close(std::string_view reason);
-    const std::string& close_reason() const { return close_reason_; }
 
     /// A packet from the client, over either transport.
     void receive(protocol::engineio::packet&& p);
@@ -69,7 +68,6 @@ private:
     std::shared_ptr<const handshake_info> handshake_;
     std::unique_ptr<session_handler> handler_;
     send_queue queue_;
-    std::string close_reason_;
     std::uint32_t heartbeat_epoch_ = 0;
     transport transport_;
     bool closed_ = false;

@@ -24,8 +24,6 @@ void heartbeat::stop() {
     lanes_.clear();
 }
 
-std::size_t heartbeat::pending() const { return lanes_.size(); }
-
 void heartbeat::schedule(lane l, const std::shared_ptr<eio_session>& s, std::uint32_t epoch) {
     if (stopped_) return;
     auto [due, may_be_earliest] = lanes_.push(static_cast<std::size_t>(l), entry{s, epoch}, clock::now());

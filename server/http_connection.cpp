@@ -102,8 +102,7 @@ asio::awaitable<void> run_http_connection(shard& owner, tcp::socket socket, std:
         if (ec) break;
         http_exchange ex{stream, buffer, parser.release()};
         connection_next next = co_await route(owner, ex);
-        if (next == connection_next::taken) break;
-        if (next == connection_next::close) break;
+        if (next != connection_next::keep_alive) break; // closed, or taken over by a WebSocket
     }
     owner.untrack(&stream.socket());
     beast::error_code ignored;
