@@ -99,3 +99,10 @@ tally() {
   passed=$((passed + p))
   failed=$((failed + f))
 }
+
+# finish: prints the runner's one summary line (contract failures included) and sets its status.
+finish() {
+  failed=$((failed + CONTRACT_FAILURES))
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+}

@@ -37,6 +37,19 @@ export function parseOptions(argv = process.argv.slice(2)) {
 }
 
 // Creates the HTTP server, lets `setup` attach to it, listens and prints the readiness line.
+// A Socket.IO server on `httpServer` configured from the common options.
+export function socketIoServer(httpServer, opts) {
+  const { Server } = requireFromSuite("socket.io");
+  return new Server(httpServer, {
+    path: "/socket.io/",
+    pingInterval: opts.pingInterval,
+    pingTimeout: opts.pingTimeout,
+    maxHttpBufferSize: opts.maxPayload,
+    connectTimeout: opts.connectTimeout,
+    serveClient: false,
+  });
+}
+
 export function serve(opts, setup) {
   const server = http.createServer();
   setup(server);

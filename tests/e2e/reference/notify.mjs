@@ -1,18 +1,10 @@
 // Reference implementation of examples/notify (tests/e2e/CONTRACT.md) on Node's socket.io.
-import { parseOptions, requireFromSuite, serve } from "./common.mjs";
+import { parseOptions, serve, socketIoServer } from "./common.mjs";
 
-const { Server } = requireFromSuite("socket.io");
 
 const opts = parseOptions();
 serve(opts, (httpServer) => {
-  const io = new Server(httpServer, {
-    path: "/socket.io/",
-    pingInterval: opts.pingInterval,
-    pingTimeout: opts.pingTimeout,
-    maxHttpBufferSize: opts.maxPayload,
-    connectTimeout: opts.connectTimeout,
-    serveClient: false,
-  });
+  const io = socketIoServer(httpServer, opts);
   io.on("connection", (socket) => {
     socket.send(`welcome ${socket.id}`);
     socket.emit("notify", { ts: Date.now() });

@@ -1,8 +1,7 @@
 // Reference implementation of examples/sio_demo (tests/e2e/CONTRACT.md) on Node's socket.io,
 // used to develop the e2e suites before the imedge binaries exist.
-import { parseOptions, requireFromSuite, serve } from "./common.mjs";
+import { parseOptions, serve, socketIoServer } from "./common.mjs";
 
-const { Server } = requireFromSuite("socket.io");
 
 const opts = parseOptions();
 const known = new Set([
@@ -77,14 +76,7 @@ function setupNamespace(nsp) {
 }
 
 serve(opts, (httpServer) => {
-  const io = new Server(httpServer, {
-    path: "/socket.io/",
-    pingInterval: opts.pingInterval,
-    pingTimeout: opts.pingTimeout,
-    maxHttpBufferSize: opts.maxPayload,
-    connectTimeout: opts.connectTimeout,
-    serveClient: false,
-  });
+  const io = socketIoServer(httpServer, opts);
   setupNamespace(io.of("/"));
   setupNamespace(io.of("/custom"));
 });
