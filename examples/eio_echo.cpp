@@ -1,6 +1,6 @@
 // A bare Engine.IO server echoing every message (text and binary) on /engine.io/, and a plain
 // RFC 6455 WebSocket echo on /.
-#include "server/app.hpp"
+#include "server/api/app.hpp"
 
 using namespace imedge::server;
 

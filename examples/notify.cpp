@@ -1,5 +1,5 @@
 // The notification server: greets each client, keeps it in "notify room", answers `notify`.
-#include "server/app.hpp"
+#include "server/api/app.hpp"
 
 #include <chrono>
 

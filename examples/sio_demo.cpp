@@ -1,6 +1,6 @@
 // The Socket.IO demo of tests/e2e/CONTRACT.md: auth echo, rejection, echo with and without
 // acks, rooms, broadcasts, server-to-client acks, session data, catch-all; on "/" and "/custom".
-#include "server/app.hpp"
+#include "server/api/app.hpp"
 
 #include <simdjson.h>
 

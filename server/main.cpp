@@ -1,6 +1,6 @@
 // The imedge server. Until the IM service lands it serves Socket.IO with a small room/echo
 // service on "/": join/leave rooms, emit to rooms, echo with acks.
-#include "app.hpp"
+#include "server/api/app.hpp"
 
 using namespace imedge::server;
 

@@ -1,6 +1,6 @@
 // imedge server implementing the bench scenario contract (bench/README.md) on the handler API:
 // Socket.IO on /socket.io/ and raw WebSocket on /ws, each with echo, join, publish and chat.
-#include "server/app.hpp"
+#include "server/api/app.hpp"
 
 #include <simdjson.h>
 

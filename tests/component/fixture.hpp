@@ -1,7 +1,7 @@
 // An in-process imedge with the component tests' handlers, on an ephemeral loopback port.
 #pragma once
 
-#include "server/app.hpp"
+#include "server/api/app.hpp"
 
 #include <memory>
 

@@ -1,5 +1,5 @@
 // Deadline lanes with time as a value: ordering, earliest-deadline hints, due entries only.
-#include "server/deadline_lanes.hpp"
+#include "server/core/deadline_lanes.hpp"
 
 #include <doctest.h>
 

@@ -1,0 +1,188 @@
+// The public entry point of the handler API: register namespaces, events and endpoints, then
+// run(). A program built on it is a few lines (see examples/).
+#pragma once
+
+#include "server/api/handlers.hpp"
+#include "server/api/options.hpp"
+
+#include "protocol/engineio/packet.hpp"
+#include "protocol/json_text.hpp"
+
+#include <map>
+#include <type_traits>
+
+namespace imedge::server {
+
+class eio_session;
+using protocol::engineio::frame_kind;
+
+/// Handlers of one Socket.IO namespace. Registered before run(); then read by every shard at
+/// once, so handlers must be safe to call concurrently from several shard threads (each call
+/// runs on the shard that owns the socket).
+class namespace_handlers {
+public:
+    /// F: connect_result(connect_request&) or awaitable<connect_result>(connect_request).
+    template <class F> namespace_handlers& on_connect(F f) {
+        if constexpr (std::is_invocable_r_v<boost::asio::awaitable<connect_result>, F, connect_request>)
+            connect_ = connect_handler(std::move(f));
+        else
+            sync_connect_ = sync_connect_handler(std::move(f));
+        return *this;
+    }
+
+    /// F: void(server_ref, std::string_view sid, std::string_view reason).
+    namespace_handlers& on_disconnect(disconnect_handler f) {
+        disconnect_ = std::move(f);
+        return *this;
+    }
+
+    /// F: void(event&) or awaitable<void>(event).
+    template <class F> namespace_handlers& on(std::string name, F f) {
+        events_[std::move(name)] = make_entry(std::move(f));
+        return *this;
+    }
+
+    /// Called for events that have no handler of their own.
+    template <class F> namespace_handlers& on_any(F f) {
+        any_ = make_entry(std::move(f));
+        return *this;
+    }
+
+    struct event_entry {
+        sync_event_handler sync;
+        event_handler coro;
+        explicit operator bool() const { return sync || coro; }
+    };
+
+    const event_entry* find(std::string_view name) const;
+    const sync_connect_handler& sync_connect() const { return sync_connect_; }
+    const connect_handler& coro_connect() const { return connect_; }
+    const disconnect_handler& disconnect() const { return disconnect_; }
+
+private:
+    template <class F> static event_entry make_entry(F f) {
+        event_entry e;
+        if constexpr (std::is_invocable_r_v<boost::asio::awaitable<void>, F, event>)
+            e.coro = event_handler(std::move(f));
+        else
+            e.sync = sync_event_handler(std::move(f));
+        return e;
+    }
+
+    sync_connect_handler sync_connect_;
+    connect_handler connect_;
+    disconnect_handler disconnect_;
+    std::map<std::string, event_entry, std::less<>> events_;
+    event_entry any_;
+};
+
+/// A peer of a bare Engine.IO endpoint, valid during the call that hands it out.
+class engineio_peer {
+public:
+    explicit engineio_peer(eio_session& s) : session_(&s) {}
+    void send(const protocol::engineio::packet& p);
+    const std::string& sid() const;
+    void close();
+
+private:
+    eio_session* session_;
+};
+
+/// Whether a peer's own publish reaches the peer itself.
+enum class self_delivery : std::uint8_t { include, exclude };
+
+/// A peer of a plain RFC 6455 WebSocket endpoint, valid during the call that hands it out.
+/// Plain peers have rooms of their own (not Socket.IO's): join, leave, and publish to every
+/// member on every shard.
+class websocket_peer {
+public:
+    virtual ~websocket_peer() = default;
+    virtual void send(std::string_view data, protocol::engineio::frame_kind kind) = 0;
+    virtual void close() = 0;
+    virtual void join(std::string_view room) = 0;
+    virtual void leave(std::string_view room) = 0;
+    virtual void publish(std::string_view room, std::string_view data, protocol::engineio::frame_kind kind,
+                         self_delivery self) = 0;
+};
+
+using engineio_message_handler = std::function<void(engineio_peer&, protocol::engineio::packet&)>;
+using websocket_message_handler =
+    std::function<void(websocket_peer&, std::string_view data, protocol::engineio::frame_kind kind)>;
+
+/// Called once on every shard as it starts, with a handle on namespace "/": the place to
+/// spawn a program's own coroutines (periodic pushes, backend feeds) on that shard.
+using shard_start_handler = std::function<void(server_ref)>;
+
+/// Everything the shards read: options, paths and handlers. Immutable once run() starts.
+struct app_config {
+    server_options options;
+    std::map<std::string, namespace_handlers, std::less<>> namespaces;
+    std::map<std::string, engineio_message_handler, std::less<>> engineio_endpoints;
+    std::map<std::string, websocket_message_handler, std::less<>> websocket_endpoints;
+    std::vector<shard_start_handler> on_shard_start;
+};
+
+class running_server;
+
+class app {
+public:
+    explicit app(server_options o) { config_.options = std::move(o); }
+
+    /// Parses the common options (see options.hpp); prints usage and exits on bad input.
+    static app from_args(int argc, char** argv, server_options defaults = {});
+
+    server_options& options() { return config_.options; }
+
+    /// The handlers of Socket.IO namespace `nsp` (created on first use).
+    namespace_handlers& of(std::string nsp) { return config_.namespaces[std::move(nsp)]; }
+    void set_socketio_path(std::string path) { config_.options.socketio_path = std::move(path); }
+
+    /// A bare Engine.IO endpoint at `path` (no Socket.IO on top).
+    void engineio(std::string path, engineio_message_handler h) {
+        config_.engineio_endpoints[std::move(path)] = std::move(h);
+    }
+    /// A plain WebSocket endpoint at `path`.
+    void websocket(std::string path, websocket_message_handler h) {
+        config_.websocket_endpoints[std::move(path)] = std::move(h);
+    }
+
+    void on_shard_start(shard_start_handler h) { config_.on_shard_start.push_back(std::move(h)); }
+
+    /// Starts the shards, prints the readiness line, serves until SIGINT/SIGTERM, stops
+    /// gracefully. Returns the process exit code.
+    int run();
+
+    /// Starts the shards on their threads and returns at once (tests, embedding). The app
+    /// must outlive the returned server. Throws if the port cannot be bound.
+    std::unique_ptr<running_server> start();
+
+private:
+    app_config config_;
+};
+
+/// A shard's counters at one moment.
+struct shard_counters {
+    std::uint64_t accepted = 0;        // TCP connections served (adopted ones included)
+    std::uint64_t accept_backoffs = 0; // pauses for EMFILE/ENFILE
+    std::uint64_t slow_readers = 0;    // connections closed because their outbox was full
+    std::uint64_t handed_over = 0;     // connections passed to the shard owning their sid
+    std::uint64_t sessions = 0;        // open Engine.IO sessions
+    std::uint64_t mesh_sent = 0;       // cross-shard messages sent
+    std::uint64_t mesh_overflowed = 0; // of those, how many found their ring full
+};
+
+/// A started server. stop() (or the destructor) stops it gracefully and joins its threads.
+class running_server {
+public:
+    virtual ~running_server() = default;
+    virtual std::uint16_t port() const = 0;
+    virtual std::size_t shard_count() const = 0;
+    /// Thread-safe: runs `f` on shard `index`'s thread with a handle on namespace `nsp` (the
+    /// way to emit from outside any handler).
+    virtual void post(std::size_t index, std::string nsp, std::function<void(server_ref)> f) = 0;
+    /// Thread-safe snapshot of a shard's counters (taken on its thread).
+    virtual shard_counters counters(std::size_t index) = 0;
+    virtual void stop() = 0;
+};
+
+} // namespace imedge::server

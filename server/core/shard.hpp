@@ -1,0 +1,115 @@
+// A shard: one thread, one io_context, one SO_REUSEPORT listener, and everything its
+// connections own (sessions, rooms, heartbeat). Shards talk only through the mesh.
+#pragma once
+
+#include "server/api/app.hpp"
+#include "server/engineio/engineio_host.hpp"
+#include "server/core/heartbeat.hpp"
+#include "server/core/ids.hpp"
+#include "server/core/net.hpp"
+#include "server/plainws/plain_rooms.hpp"
+#include "server/socketio/socketio_host.hpp"
+
+#include "rooms/mesh.hpp"
+#include "rooms/shard_message.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+
+#include <unordered_map>
+
+namespace imedge::server {
+
+using shard_mesh = rooms::mesh<rooms::shard_message>;
+class shard;
+
+struct shard_stats {
+    std::uint64_t accepted = 0;
+    std::uint64_t accept_backoffs = 0; // EMFILE/ENFILE pauses
+    std::uint64_t slow_readers = 0;    // connections closed for a full outbox
+    std::uint64_t handed_over = 0;     // connections passed to their owner shard
+};
+
+/// Created and bound on the main thread; after start() only its own thread touches it, except
+/// post_* and request_stop, which are thread-safe.
+class shard {
+public:
+    shard(std::size_t index, const app_config& config, shard_mesh& mesh);
+    shard(const shard&) = delete;
+    shard& operator=(const shard&) = delete;
+
+    /// Binds the listener (SO_REUSEADDR + SO_REUSEPORT) and returns the bound port.
+    std::uint16_t listen(const tcp::endpoint& endpoint);
+    /// Runs the shard's loop on the calling thread until it stops.
+    void run();
+    /// Thread-safe: begin a graceful stop (stop accepting, close sessions, exit within the bound).
+    void request_stop();
+
+    std::size_t index() const { return index_; }
+    std::size_t shard_count() const { return mesh_.shards(); }
+    asio::io_context& context() { return context_; }
+    executor get_executor() { return context_.get_executor(); }
+    const server_options& options() const { return config_.options; }
+    const app_config& config() const { return config_; }
+    id_generator& ids() { return ids_; }
+    heartbeat& beat() { return heartbeat_; }
+    engineio_host& engineio() { return engineio_; }
+    socketio_host& socketio() { return socketio_; }
+    plain_rooms& plain() { return plain_; }
+    bool stopping() const { return stopping_; }
+    shard_stats& stats() { return stats_; }
+    void count_slow_reader() { ++stats_.slow_readers; }
+    rooms::mesh_stats mesh_stats() const { return mesh_.stats(index_); }
+
+    /// Sends a message to shard `to` through the mesh (to itself: handled at once).
+    void send_to(std::size_t to, rooms::shard_message message);
+    /// Mesh wake-up target: handles everything waiting in this shard's rings.
+    void drain_mesh();
+    void flush_mesh_overflow();
+
+    /// Connections register their socket here so a stop can close them: idle keep-alive ones
+    /// at once, busy ones when the stop's time bound has passed.
+    enum class activity : std::uint8_t { idle, busy };
+    void track(tcp::socket* s, activity a) { open_sockets_[s] = a; }
+    void untrack(tcp::socket* s) { open_sockets_.erase(s); }
+    /// Every served connection counts itself, so a stop ends as soon as the last one has gone.
+    void connection_opened() { ++open_connections_; }
+    void connection_closed();
+
+private:
+    asio::awaitable<void> accept_loop();
+    void pin_to_cpu();
+    void handle(std::size_t from, rooms::shard_message&& m);
+    void stop_now();
+
+    std::size_t index_;
+    const app_config& config_;
+    shard_mesh& mesh_;
+    asio::io_context context_{1};
+    tcp::acceptor acceptor_;
+    id_generator ids_;
+    heartbeat heartbeat_;
+    engineio_host engineio_;
+    socketio_host socketio_;
+    plain_rooms plain_;
+    shard_stats stats_;
+    std::unordered_map<tcp::socket*, activity> open_sockets_;
+    std::size_t open_connections_ = 0;
+    bool stopping_ = false;
+};
+
+/// Keeps a busy connection's socket registered with its shard for as long as it lives.
+class socket_registration {
+public:
+    socket_registration(shard& owner, tcp::socket& socket) : owner_(owner), socket_(&socket) {
+        owner_.track(socket_, shard::activity::busy);
+    }
+    ~socket_registration() { owner_.untrack(socket_); }
+    socket_registration(const socket_registration&) = delete;
+    socket_registration& operator=(const socket_registration&) = delete;
+
+private:
+    shard& owner_;
+    tcp::socket* socket_;
+};
+
+} // namespace imedge::server

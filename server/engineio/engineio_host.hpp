@@ -1,0 +1,57 @@
+// The Engine.IO server of one shard: its session table and the HTTP requests for its paths.
+#pragma once
+
+#include "server/core/net.hpp"
+
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+namespace imedge::server {
+
+class eio_session;
+class shard;
+class session_handler;
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+using http_request = http::request<http::string_body>;
+
+/// One HTTP request being served on a connection.
+struct http_exchange {
+    beast::tcp_stream& stream;
+    beast::flat_buffer& buffer;
+    http_request request;
+};
+
+/// What a request handler did with its connection.
+enum class connection_next { keep_alive, close, taken };
+
+/// Shard-local.
+class engineio_host {
+public:
+    explicit engineio_host(shard& owner) : owner_(owner) {}
+
+    /// Serves a request for the Engine.IO endpoint at `path`.
+    asio::awaitable<connection_next> serve(http_exchange& ex, std::string_view path);
+
+    std::shared_ptr<eio_session> find(std::string_view sid) const;
+    void forget(const std::string& sid) { sessions_.erase(sid); }
+    std::size_t size() const { return sessions_.size(); }
+    void close_all(std::string_view reason);
+
+private:
+    asio::awaitable<connection_next> handshake(http_exchange& ex, std::string_view path, bool websocket);
+    std::unique_ptr<session_handler> make_handler(std::string_view path);
+    std::shared_ptr<eio_session> create(std::string_view path, bool websocket, const http_exchange& ex);
+
+    shard& owner_;
+    std::unordered_map<std::string, std::shared_ptr<eio_session>> sessions_;
+};
+
+} // namespace imedge::server

@@ -1,0 +1,27 @@
+// send_queue's wait.
+#include "server/engineio/send_queue.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <fmt/format.h>
+
+namespace imedge::server {
+
+asio::awaitable<void> send_queue::wait() {
+    wake_.expires_at(std::chrono::steady_clock::time_point::max());
+    co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
+void log_coroutine_exception(std::exception_ptr e, const char* where) {
+    if (!e) return;
+    try {
+        std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+        fmt::print(stderr, "imedge: {}: {}\n", where, ex.what());
+    } catch (...) {
+        fmt::print(stderr, "imedge: {}: unknown exception\n", where);
+    }
+}
+
+} // namespace imedge::server

@@ -1,0 +1,43 @@
+// The outgoing side of one connection: a bounded outbox, its writer's wake-up signal, and
+// whether the connection is closing. Exactly one writer drains it.
+#pragma once
+
+#include "server/core/net.hpp"
+#include "server/engineio/outbox.hpp"
+
+namespace imedge::server {
+
+/// Shard-local. The writer waits on `wait()` while the outbox is empty and the queue open.
+class send_queue {
+public:
+    send_queue(executor ex, std::size_t limit) : box_(limit), wake_(ex) {}
+
+    /// Queues a frame and wakes the writer. False when the bound would be passed (the caller
+    /// decides what that means; usually: close with a reason).
+    bool push(frame f) {
+        if (!box_.push(std::move(f))) return false;
+        notify();
+        return true;
+    }
+
+    outbox& frames() { return box_; }
+    bool closing() const { return closing_; }
+    void mark_closing() {
+        closing_ = true;
+        notify();
+    }
+
+    /// Wakes everyone waiting (the writer, or a pending long-poll GET).
+    void notify() { wake_.cancel(); }
+
+    /// Suspends until notify() is called. Check your condition before calling: the wake-up
+    /// is not remembered.
+    asio::awaitable<void> wait();
+
+private:
+    outbox box_;
+    wake_timer wake_;
+    bool closing_ = false;
+};
+
+} // namespace imedge::server

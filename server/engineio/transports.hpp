@@ -1,0 +1,44 @@
+// The two Engine.IO transports of a session: HTTP long-polling and WebSocket.
+#pragma once
+
+#include "server/engineio/engineio_host.hpp"
+
+#include <boost/beast/websocket/stream.hpp>
+
+#include <memory>
+
+namespace imedge::server {
+
+class eio_session;
+class send_queue;
+struct server_options;
+namespace websocket = beast::websocket;
+using ws_stream = websocket::stream<tcp::socket>;
+
+/// GET: waits for packets (one GET at a time) and answers them as one payload.
+asio::awaitable<connection_next> serve_poll_get(std::shared_ptr<eio_session> s, http_exchange& ex);
+/// POST: decodes the payload and hands its packets to the session; answers "ok".
+asio::awaitable<connection_next> serve_poll_post(std::shared_ptr<eio_session> s, http_exchange& ex);
+
+/// Completes the WebSocket handshake for `ex`, taking its socket. Null when it failed.
+asio::awaitable<std::unique_ptr<ws_stream>> accept_websocket(http_exchange& ex, const server_options& o);
+
+/// Serves an open session over `ws` until either side closes.
+asio::awaitable<void> run_websocket(std::shared_ptr<eio_session> s, ws_stream& ws);
+
+/// The upgrade of a polling session: 2probe/3probe, release the pending GET, then "5"; on
+/// success the session continues over `ws`.
+asio::awaitable<void> upgrade_to_websocket(std::shared_ptr<eio_session> s, ws_stream& ws);
+
+/// How a writer puts queued messages on the wire. `by_beast`: one Beast write per message, Beast
+/// in charge of every byte. `gathered`: the writer frames up to 64 messages itself and writes them
+/// with one system call under Beast; for Engine.IO sessions, whose clients never send WebSocket
+/// pings (Beast writes control frames of its own only to answer a ping or a close, and a close
+/// ends the writer anyway).
+enum class framing : std::uint8_t { by_beast, gathered };
+
+/// Drains `q` into `ws` until the queue is closing (then sends a close frame) or a write fails
+/// (returns false).
+asio::awaitable<bool> write_frames(send_queue& q, ws_stream& ws, framing how);
+
+} // namespace imedge::server

@@ -1,0 +1,68 @@
+// One Socket.IO socket: a client's membership of one namespace over one Engine.IO session.
+#pragma once
+
+#include "server/api/handlers.hpp"
+#include "server/core/net.hpp"
+#include "server/socketio/sio_encode.hpp"
+
+#include "protocol/socketio/assembler.hpp"
+
+#include <unordered_map>
+
+namespace imedge::server {
+
+class eio_session;
+struct namespace_state;
+
+using protocol::socketio::inbound_packet;
+
+/// Owned by its sio_connection (shared_ptr so acks can hold a weak_ptr); shard-local.
+class sio_socket : public std::enable_shared_from_this<sio_socket> {
+public:
+    sio_socket(eio_session& session, namespace_state& ns, std::string sid);
+    ~sio_socket();
+
+    const std::string& sid() const { return sid_; }
+    const std::string& nsp() const;
+    namespace_state& ns() { return *ns_; }
+    eio_session& session() { return *session_; }
+
+    rooms::member_id member = 0;
+    session_data data;
+    bool connected() const { return state_ == state::connected; }
+    bool connecting() const { return state_ == state::connecting; }
+
+    /// Sends a packet; while connecting, holds it until the CONNECT answer has gone out.
+    void send(const encoded_packet& p);
+    /// Sends a packet that must not wait (CONNECT, CONNECT_ERROR).
+    void send_now(std::string text);
+
+    /// Marks the socket connected and sends what was held.
+    void mark_connected();
+    void mark_disconnected() { state_ = state::disconnected; held_.clear(); }
+
+    /// Registers `done` for the ack with the returned id; calls it with nullopt after `timeout`.
+    std::uint64_t expect_ack(ack_callback done, std::chrono::milliseconds timeout);
+    void resolve_ack(std::uint64_t id, args a);
+    /// Packets that arrived while the connect handler ran (coroutine handlers only).
+    std::vector<inbound_packet> backlog;
+
+private:
+    enum class state { connecting, connected, disconnected };
+    struct pending_ack {
+        ack_callback done;
+        std::unique_ptr<wake_timer> timer;
+    };
+
+    void expire_ack(std::uint64_t id);
+
+    eio_session* session_;
+    namespace_state* ns_;
+    std::string sid_;
+    state state_ = state::connecting;
+    std::vector<frame> held_;
+    std::uint64_t next_ack_id_ = 0;
+    std::unordered_map<std::uint64_t, pending_ack> acks_;
+};
+
+} // namespace imedge::server

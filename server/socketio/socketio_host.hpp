@@ -1,0 +1,87 @@
+// The Socket.IO server of one shard: its namespaces' rooms and sockets, emits, and the
+// by-sid operations that may concern a socket on another shard.
+#pragma once
+
+#include "server/api/handlers.hpp"
+
+#include "protocol/socketio/json_decoder.hpp"
+#include "rooms/registry.hpp"
+#include "rooms/shard_message.hpp"
+
+#include <map>
+#include <memory>
+#include <unordered_map>
+
+namespace imedge::server {
+
+class shard;
+class sio_socket;
+class namespace_handlers;
+
+/// One namespace on one shard: the handlers (shared, immutable) and the shard's members.
+struct namespace_state {
+    std::string name;
+    const namespace_handlers* handlers = nullptr;
+    rooms::registry registry;
+    std::unordered_map<rooms::member_id, sio_socket*> members;
+};
+
+/// Shard-local.
+class socketio_host {
+public:
+    explicit socketio_host(shard& owner);
+
+    namespace_state* find_namespace(std::string_view nsp);
+    protocol::socketio::json_decoder& decoder() { return decoder_; }
+
+    /// Registers a socket (it joins the room named after its sid) / removes it from every room.
+    void add_socket(sio_socket& s);
+    void remove_socket(sio_socket& s);
+    sio_socket* find_socket(std::string_view nsp, std::string_view sid);
+
+    /// Delivers `packet` to everyone `filter` reaches in `nsp`, on every shard.
+    void broadcast(std::string_view nsp, std::shared_ptr<const rooms::encoded_packet> packet,
+                   rooms::broadcast_filter filter);
+
+    void enter_room(std::string_view nsp, std::string_view sid, std::string_view room);
+    void leave_room(std::string_view nsp, std::string_view sid, std::string_view room);
+    void disconnect(std::string_view nsp, std::string_view sid);
+    void emit_with_ack(std::string_view nsp, std::string_view sid, std::string_view event,
+                       const protocol::socketio::payload& data, std::chrono::milliseconds timeout,
+                       ack_callback done);
+
+    using rooms_callback = std::function<void(std::vector<std::string>)>;
+    using session_callback = std::function<void(std::optional<session_data>)>;
+    /// Asks the owner shard of `sid` (maybe this one); the callback runs on this shard.
+    void fetch_rooms(std::string_view nsp, std::string_view sid, rooms_callback done);
+    void fetch_session(std::string_view nsp, std::string_view sid,
+                       std::optional<std::pair<std::string, std::string>> set, session_callback done);
+
+    /// Messages from other shards.
+    void on_message(rooms::broadcast&& m);
+    void on_message(rooms::room_change&& m);
+    void on_message(rooms::disconnect_socket&& m);
+    void on_message(rooms::ack_request&& m);
+    void on_message(rooms::ack_reply&& m);
+    void on_message(rooms::rooms_request&& m);
+    void on_message(rooms::rooms_reply&& m);
+    void on_message(rooms::session_request&& m);
+    void on_message(rooms::session_reply&& m);
+
+private:
+    void deliver(const rooms::broadcast& m);
+    /// The shard that owns `sid`, if it is another one.
+    std::optional<std::size_t> remote_owner(std::string_view sid) const;
+
+    shard& owner_;
+    std::map<std::string, namespace_state, std::less<>> namespaces_;
+    std::unordered_map<std::string, sio_socket*> sockets_; // by sid (sids are unique across namespaces)
+    rooms::member_id next_member_ = 1;
+    protocol::socketio::json_decoder decoder_;
+    std::uint64_t next_request_ = 1;
+    std::unordered_map<std::uint64_t, ack_callback> remote_acks_;
+    std::unordered_map<std::uint64_t, rooms_callback> remote_rooms_;
+    std::unordered_map<std::uint64_t, session_callback> remote_sessions_;
+};
+
+} // namespace imedge::server
