@@ -13,17 +13,20 @@ namespace {
 std::optional<std::string> reject_reason(const std::string& auth) {
     simdjson::dom::parser parser;
     std::string_view reason;
-    if (parser.parse(auth)["reject"].get(reason) != simdjson::SUCCESS) return std::nullopt;
+    if (parser.parse(auth)["reject"].get(reason) != simdjson::SUCCESS)
+        return std::nullopt;
     return std::string(reason);
 }
 
 void register_demo(namespace_handlers& ns) {
     ns.on_connect([](connect_request& r) {
-          if (auto reason = reject_reason(r.auth)) return connect_result::reject(*reason, R"({"code":"REJECTED"})");
+          if (auto reason = reject_reason(r.auth))
+              return connect_result::reject(*reason, R"({"code":"REJECTED"})");
           r.io.emit("auth", payload().add_json(r.auth), {.to = {r.sid}});
           return connect_result::accept();
       })
-        .on("message", [](event& e) { e.io.emit("message-back", payload(e.args), {.to = {e.sid}}); })
+        .on("message",
+            [](event& e) { e.io.emit("message-back", payload(e.args), {.to = {e.sid}}); })
         .on("message-with-ack", [](event& e) { e.ack(payload(e.args)); })
         .on("join",
             [](event& e) {
@@ -39,7 +42,8 @@ void register_demo(namespace_handlers& ns) {
             [](event& e) {
                 std::string list = "[";
                 for (const auto& room : e.io.rooms(e.sid)) {
-                    if (list.size() > 1) list += ',';
+                    if (list.size() > 1)
+                        list += ',';
                     list += imedge::protocol::json_string(room);
                 }
                 e.ack(payload().add_json(list + "]"));
@@ -47,20 +51,25 @@ void register_demo(namespace_handlers& ns) {
         .on("broadcast",
             [](event& e) {
                 payload data;
-                if (e.args.size() > 1) data.add_json(e.args[1].json);
-                e.io.emit("broadcast", data, {.to = {std::string(e.args.string_at(0))}, .skip = {e.sid}});
+                if (e.args.size() > 1)
+                    data.add_json(e.args[1].json);
+                e.io.emit("broadcast", data,
+                          {.to = {std::string(e.args.string_at(0))}, .skip = {e.sid}});
             })
         .on("broadcast-all",
             [](event& e) {
                 payload data;
-                if (!e.args.empty()) data.add_json(e.args[0].json);
+                if (!e.args.empty())
+                    data.add_json(e.args[0].json);
                 e.io.emit("broadcast", data);
             })
         .on("server-ack",
             [](event e) -> boost::asio::awaitable<void> {
                 auto answer = co_await e.io.call(e.sid, "question", payload(e.args), 1000ms);
-                if (answer) e.io.emit("answer", payload(*answer), {.to = {e.sid}});
-                else e.io.emit("answer-timeout", {}, {.to = {e.sid}});
+                if (answer)
+                    e.io.emit("answer", payload(*answer), {.to = {e.sid}});
+                else
+                    e.io.emit("answer-timeout", {}, {.to = {e.sid}});
             })
         .on("set-session",
             [](event& e) {
@@ -71,15 +80,19 @@ void register_demo(namespace_handlers& ns) {
         .on("get-session",
             [](event& e) {
                 auto* data = e.io.session(e.sid);
-                auto it = data ? data->find(std::string(e.args.string_at(0))) : decltype(data->end()){};
-                if (data && it != data->end()) e.ack(payload().add_string(it->second));
-                else e.ack(payload().add_null());
+                auto it =
+                    data ? data->find(std::string(e.args.string_at(0))) : decltype(data->end()){};
+                if (data && it != data->end())
+                    e.ack(payload().add_string(it->second));
+                else
+                    e.ack(payload().add_null());
             })
         .on("disconnect-me", [](event& e) { e.io.disconnect(e.sid); })
         .on_any([](event& e) {
             payload data;
             data.add_string(e.name);
-            for (const auto& a : e.args.items) data.add_json(a.json);
+            for (const auto& a : e.args.items)
+                data.add_json(a.json);
             payload with_binary(std::vector<std::string>(data.items()), e.args.attachments);
             e.io.emit("catch-all", with_binary, {.to = {e.sid}});
         });

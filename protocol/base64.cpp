@@ -24,7 +24,9 @@ constexpr auto reverse = make_reverse();
 void append_base64(std::string& out, std::string_view bytes) {
     out.reserve(out.size() + (bytes.size() + 2) / 3 * 4);
     std::size_t i = 0;
-    auto at = [&](std::size_t k) { return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[k])); };
+    auto at = [&](std::size_t k) {
+        return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[k]));
+    };
     for (; i + 3 <= bytes.size(); i += 3) {
         std::uint32_t n = at(i) << 16 | at(i + 1) << 8 | at(i + 2);
         out += alphabet[n >> 18 & 63];
@@ -42,9 +44,11 @@ void append_base64(std::string& out, std::string_view bytes) {
 }
 
 result<std::string> decode_base64(std::string_view text) {
-    if (text.size() % 4 != 0) return errc::bad_base64;
+    if (text.size() % 4 != 0)
+        return errc::bad_base64;
     std::size_t padding = 0;
-    if (!text.empty() && text.back() == '=') padding = text[text.size() - 2] == '=' ? 2 : 1;
+    if (!text.empty() && text.back() == '=')
+        padding = text[text.size() - 2] == '=' ? 2 : 1;
     std::string out;
     out.reserve(text.size() / 4 * 3);
     for (std::size_t i = 0; i < text.size(); i += 4) {
@@ -55,14 +59,17 @@ result<std::string> decode_base64(std::string_view text) {
             std::int8_t v = reverse[c];
             if (v < 0) {
                 // '=' is only legal as the trailing padding of the last quantum
-                if (!(last && c == '=' && k >= 4 - padding)) return errc::bad_base64;
+                if (!(last && c == '=' && k >= 4 - padding))
+                    return errc::bad_base64;
                 v = 0;
             }
             n = n << 6 | static_cast<std::uint32_t>(v);
         }
         out += static_cast<char>(n >> 16 & 0xff);
-        if (!(last && padding == 2)) out += static_cast<char>(n >> 8 & 0xff);
-        if (!(last && padding >= 1)) out += static_cast<char>(n & 0xff);
+        if (!(last && padding == 2))
+            out += static_cast<char>(n >> 8 & 0xff);
+        if (!(last && padding >= 1))
+            out += static_cast<char>(n & 0xff);
     }
     return out;
 }

@@ -10,19 +10,32 @@ public:
 
     std::string message(int ev) const override {
         switch (static_cast<errc>(ev)) {
-        case errc::empty_packet: return "empty packet";
-        case errc::bad_packet_type: return "unknown packet type";
-        case errc::bad_base64: return "invalid base64 in binary packet";
-        case errc::payload_too_large: return "payload exceeds maxPayload";
-        case errc::bad_json: return "invalid JSON";
-        case errc::bad_namespace: return "invalid namespace";
-        case errc::bad_ack_id: return "invalid ack id";
-        case errc::bad_attachment_count: return "invalid attachment count";
-        case errc::bad_placeholder: return "binary placeholder does not match an attachment";
-        case errc::event_name_not_string: return "event name is not a string";
-        case errc::bad_event_payload: return "event payload is not a non-empty array";
-        case errc::too_many_attachments: return "too many binary attachments";
-        case errc::unexpected_binary: return "binary data where none was announced";
+        case errc::empty_packet:
+            return "empty packet";
+        case errc::bad_packet_type:
+            return "unknown packet type";
+        case errc::bad_base64:
+            return "invalid base64 in binary packet";
+        case errc::payload_too_large:
+            return "payload exceeds maxPayload";
+        case errc::bad_json:
+            return "invalid JSON";
+        case errc::bad_namespace:
+            return "invalid namespace";
+        case errc::bad_ack_id:
+            return "invalid ack id";
+        case errc::bad_attachment_count:
+            return "invalid attachment count";
+        case errc::bad_placeholder:
+            return "binary placeholder does not match an attachment";
+        case errc::event_name_not_string:
+            return "event name is not a string";
+        case errc::bad_event_payload:
+            return "event payload is not a non-empty array";
+        case errc::too_many_attachments:
+            return "too many binary attachments";
+        case errc::unexpected_binary:
+            return "binary data where none was announced";
         }
         return "unknown protocol error";
     }

@@ -5,7 +5,8 @@ namespace imedge::protocol {
 
 ws_frame_header encode_ws_frame_header(ws_opcode opcode, std::uint64_t payload_size) {
     ws_frame_header h;
-    h.bytes[0] = static_cast<std::uint8_t>(0x80 | static_cast<std::uint8_t>(opcode)); // FIN + opcode
+    h.bytes[0] =
+        static_cast<std::uint8_t>(0x80 | static_cast<std::uint8_t>(opcode)); // FIN + opcode
     if (payload_size < 126) {
         h.bytes[1] = static_cast<std::uint8_t>(payload_size);
         h.size = 2;
@@ -16,7 +17,8 @@ ws_frame_header encode_ws_frame_header(ws_opcode opcode, std::uint64_t payload_s
         h.size = 4;
     } else {
         h.bytes[1] = 127;
-        for (int i = 0; i < 8; ++i) h.bytes[2 + i] = static_cast<std::uint8_t>(payload_size >> (56 - 8 * i));
+        for (int i = 0; i < 8; ++i)
+            h.bytes[2 + i] = static_cast<std::uint8_t>(payload_size >> (56 - 8 * i));
         h.size = 10;
     }
     return h;

@@ -32,8 +32,10 @@ public:
     using callback = std::function<void(std::size_t)>;
 
     mesh(std::size_t shards, std::size_t ring_capacity) : shards_(shards), lanes_(shards * shards) {
-        for (auto& lane : lanes_) lane = std::make_unique<lane_type>(ring_capacity);
-        for (std::size_t i = 0; i < shards; ++i) inboxes_.push_back(std::make_unique<inbox>());
+        for (auto& lane : lanes_)
+            lane = std::make_unique<lane_type>(ring_capacity);
+        for (std::size_t i = 0; i < shards; ++i)
+            inboxes_.push_back(std::make_unique<inbox>());
         stats_.resize(shards);
     }
 
@@ -52,7 +54,8 @@ public:
             ++stats_[from].value.overflowed;
             bool first = lane.overflow.empty();
             lane.overflow.push_back(std::move(node));
-            if (first) retry_(from);
+            if (first)
+                retry_(from);
             return;
         }
         node.release();
@@ -70,13 +73,16 @@ public:
                 lane.overflow.pop_front();
                 moved = true;
             }
-            if (moved) notify(to);
+            if (moved)
+                notify(to);
             remaining = remaining || !lane.overflow.empty();
         }
-        if (remaining) retry_(from);
+        if (remaining)
+            retry_(from);
     }
 
-    /// Hands every waiting message for shard `to` to `handle(from, Message&&)`, in per-sender order.
+    /// Hands every waiting message for shard `to` to `handle(from, Message&&)`, in per-sender
+    /// order.
     template <class F> std::size_t drain(std::size_t to, F&& handle) {
         inboxes_[to]->wake_pending.store(false, std::memory_order_release);
         std::size_t count = 0;
@@ -97,7 +103,8 @@ public:
     /// Messages shard `from` still holds in overflow (call on shard `from` only).
     std::size_t overflow_size(std::size_t from) const {
         std::size_t n = 0;
-        for (std::size_t to = 0; to < shards_; ++to) n += lanes_[from * shards_ + to]->overflow.size();
+        for (std::size_t to = 0; to < shards_; ++to)
+            n += lanes_[from * shards_ + to]->overflow.size();
         return n;
     }
 
@@ -118,7 +125,8 @@ private:
 
     // At most one wake-up per batch: only the sender that flips the flag posts.
     void notify(std::size_t to) {
-        if (!inboxes_[to]->wake_pending.exchange(true, std::memory_order_acq_rel)) wake_(to);
+        if (!inboxes_[to]->wake_pending.exchange(true, std::memory_order_acq_rel))
+            wake_(to);
     }
 
     std::size_t shards_;

@@ -7,34 +7,42 @@ namespace imedge::rooms {
 
 void registry::join(member_id member, std::string_view room) {
     auto& rooms = rooms_[member];
-    if (std::find(rooms.begin(), rooms.end(), room) != rooms.end()) return;
+    if (std::find(rooms.begin(), rooms.end(), room) != rooms.end())
+        return;
     rooms.emplace_back(room);
     auto it = members_.find(room);
-    if (it == members_.end()) it = members_.emplace(std::string(room), std::unordered_set<member_id>{}).first;
+    if (it == members_.end())
+        it = members_.emplace(std::string(room), std::unordered_set<member_id>{}).first;
     it->second.insert(member);
 }
 
 void registry::leave(member_id member, std::string_view room) {
     auto r = rooms_.find(member);
-    if (r == rooms_.end()) return;
+    if (r == rooms_.end())
+        return;
     auto& rooms = r->second;
     auto pos = std::find(rooms.begin(), rooms.end(), room);
-    if (pos == rooms.end()) return;
+    if (pos == rooms.end())
+        return;
     rooms.erase(pos);
     if (auto it = members_.find(room); it != members_.end()) {
         it->second.erase(member);
-        if (it->second.empty()) members_.erase(it);
+        if (it->second.empty())
+            members_.erase(it);
     }
-    if (rooms.empty()) rooms_.erase(r);
+    if (rooms.empty())
+        rooms_.erase(r);
 }
 
 void registry::leave_all(member_id member) {
     auto r = rooms_.find(member);
-    if (r == rooms_.end()) return;
+    if (r == rooms_.end())
+        return;
     for (const auto& room : r->second) {
         if (auto it = members_.find(room); it != members_.end()) {
             it->second.erase(member);
-            if (it->second.empty()) members_.erase(it);
+            if (it->second.empty())
+                members_.erase(it);
         }
     }
     rooms_.erase(r);

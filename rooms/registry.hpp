@@ -24,7 +24,9 @@ struct broadcast_filter {
 
 struct string_hash {
     using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    std::size_t operator()(std::string_view s) const noexcept {
+        return std::hash<std::string_view>{}(s);
+    }
 };
 
 /// Cost: join/leave are O(1) expected; for_each_member is O(reached members + excluded members).
@@ -48,30 +50,36 @@ public:
     template <class F> void for_each_member(const broadcast_filter& filter, F&& f) const {
         std::unordered_set<member_id> excluded = excluded_by(filter);
         auto reach = [&](member_id m) {
-            if (!excluded.contains(m)) f(m);
+            if (!excluded.contains(m))
+                f(m);
         };
         if (filter.rooms.empty()) {
-            for (const auto& [member, rooms] : rooms_) reach(member);
+            for (const auto& [member, rooms] : rooms_)
+                reach(member);
             return;
         }
         if (filter.rooms.size() == 1) {
             if (auto it = members_.find(filter.rooms.front()); it != members_.end())
-                for (member_id m : it->second) reach(m);
+                for (member_id m : it->second)
+                    reach(m);
             return;
         }
         std::unordered_set<member_id> seen;
         for (const auto& room : filter.rooms) {
             auto it = members_.find(room);
-            if (it == members_.end()) continue;
+            if (it == members_.end())
+                continue;
             for (member_id m : it->second)
-                if (seen.insert(m).second) reach(m);
+                if (seen.insert(m).second)
+                    reach(m);
         }
     }
 
 private:
     std::unordered_set<member_id> excluded_by(const broadcast_filter& filter) const;
 
-    std::unordered_map<std::string, std::unordered_set<member_id>, string_hash, std::equal_to<>> members_;
+    std::unordered_map<std::string, std::unordered_set<member_id>, string_hash, std::equal_to<>>
+        members_;
     std::unordered_map<member_id, std::vector<std::string>> rooms_;
 };
 

@@ -119,8 +119,8 @@ struct adopt_connection {
     std::string buffered;
 };
 
-using shard_message = std::variant<broadcast, room_change, disconnect_socket, ack_request, ack_reply,
-                                   rooms_request, rooms_reply, session_request, session_reply,
-                                   close_session, plain_broadcast, adopt_connection>;
+using shard_message = std::variant<broadcast, room_change, disconnect_socket, ack_request,
+                                   ack_reply, rooms_request, rooms_reply, session_request,
+                                   session_reply, close_session, plain_broadcast, adopt_connection>;
 
 } // namespace imedge::rooms

@@ -10,12 +10,14 @@ int main(int argc, char** argv) {
         .on("join",
             [](event& e) {
                 e.io.enter_room(e.sid, e.args.string_at(0));
-                if (e.ack) e.ack(payload().add_string(e.args.string_at(0)));
+                if (e.ack)
+                    e.ack(payload().add_string(e.args.string_at(0)));
             })
         .on("leave",
             [](event& e) {
                 e.io.leave_room(e.sid, e.args.string_at(0));
-                if (e.ack) e.ack(payload().add_string(e.args.string_at(0)));
+                if (e.ack)
+                    e.ack(payload().add_string(e.args.string_at(0)));
             })
         .on("emit",
             // emit(room, event, data...): everyone in the room but the sender gets event(data...)
@@ -23,13 +25,17 @@ int main(int argc, char** argv) {
                 auto room = std::string(e.args.string_at(0));
                 auto name = std::string(e.args.string_at(1));
                 payload data;
-                for (std::size_t i = 2; i < e.args.size(); ++i) data.add_json(e.args[i].json);
+                for (std::size_t i = 2; i < e.args.size(); ++i)
+                    data.add_json(e.args[i].json);
                 e.io.emit(name, data, {.to = {room}, .skip = {e.sid}});
-                if (e.ack) e.ack();
+                if (e.ack)
+                    e.ack();
             })
         .on("echo", [](event& e) {
-            if (e.ack) e.ack(payload(e.args));
-            else e.io.emit("echo", payload(e.args), {.to = {e.sid}});
+            if (e.ack)
+                e.ack(payload(e.args));
+            else
+                e.io.emit("echo", payload(e.args), {.to = {e.sid}});
         });
     return server.run();
 }

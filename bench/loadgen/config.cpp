@@ -45,19 +45,25 @@ bool parse_number(std::string_view text, double& out) {
     return end && *end == '\0' && !copy.empty();
 }
 
-}  // namespace
+} // namespace
 
 const char* scenario_name(scenario_kind s) {
     switch (s) {
-    case scenario_kind::connect: return "connect";
-    case scenario_kind::echo: return "echo";
-    case scenario_kind::broadcast: return "broadcast";
-    case scenario_kind::chat: return "chat";
+    case scenario_kind::connect:
+        return "connect";
+    case scenario_kind::echo:
+        return "echo";
+    case scenario_kind::broadcast:
+        return "broadcast";
+    case scenario_kind::chat:
+        return "chat";
     }
     return "?";
 }
 
-const char* transport_name(transport_kind t) { return t == transport_kind::raw ? "raw" : "sio"; }
+const char* transport_name(transport_kind t) {
+    return t == transport_kind::raw ? "raw" : "sio";
+}
 
 std::optional<config> parse_args(int argc, char** argv) {
     config cfg;
@@ -70,10 +76,14 @@ std::optional<config> parse_args(int argc, char** argv) {
         std::fputs(usage, stdout);
         return std::nullopt;
     }
-    if (scenario == "connect") cfg.scenario = scenario_kind::connect;
-    else if (scenario == "echo") cfg.scenario = scenario_kind::echo;
-    else if (scenario == "broadcast") cfg.scenario = scenario_kind::broadcast;
-    else if (scenario == "chat") cfg.scenario = scenario_kind::chat;
+    if (scenario == "connect")
+        cfg.scenario = scenario_kind::connect;
+    else if (scenario == "echo")
+        cfg.scenario = scenario_kind::echo;
+    else if (scenario == "broadcast")
+        cfg.scenario = scenario_kind::broadcast;
+    else if (scenario == "chat")
+        cfg.scenario = scenario_kind::chat;
     else {
         fmt::print(stderr, "loadgen: unknown scenario '{}'\n{}", scenario, usage);
         return std::nullopt;
@@ -82,7 +92,8 @@ std::optional<config> parse_args(int argc, char** argv) {
     for (int i = 2; i < argc; ++i) {
         const std::string_view arg = argv[i];
         auto value = [&]() -> std::optional<std::string_view> {
-            if (i + 1 >= argc) return std::nullopt;
+            if (i + 1 >= argc)
+                return std::nullopt;
             return std::string_view(argv[++i]);
         };
         auto number = [&](double& out, double low, double high) {
@@ -97,7 +108,8 @@ std::optional<config> parse_args(int argc, char** argv) {
         };
         auto whole = [&](unsigned& out, double low, double high) {
             double v = 0;
-            if (!number(v, low, high)) return false;
+            if (!number(v, low, high))
+                return false;
             out = static_cast<unsigned>(v);
             return true;
         };
@@ -112,46 +124,78 @@ std::optional<config> parse_args(int argc, char** argv) {
         };
         double port = 0, pid = 0;
         bool ok = true;
-        if (arg == "--server-label") ok = text(cfg.label);
-        else if (arg == "--host") ok = text(cfg.host);
-        else if (arg == "--port") { ok = number(port, 1, 65535); cfg.port = static_cast<std::uint16_t>(port); }
-        else if (arg == "--raw") cfg.transport = transport_kind::raw;
-        else if (arg == "--raw-path") ok = text(cfg.raw_path);
-        else if (arg == "--sio-path") ok = text(cfg.sio_path);
-        else if (arg == "-c" || arg == "--connections") ok = whole(cfg.connections, 1, 1e7);
-        else if (arg == "--rooms") ok = whole(cfg.rooms, 1, 1e6);
-        else if (arg == "--payload") ok = whole(cfg.payload, 0, 1e6);
-        else if (arg == "--rate") ok = number(cfg.rate, 0, 1e9);
-        else if (arg == "-d" || arg == "--duration") ok = number(cfg.duration, 0.1, 86400);
-        else if (arg == "--connect-rate") ok = number(cfg.connect_rate, 0, 1e7);
-        else if (arg == "--connect-concurrency") ok = whole(cfg.connect_concurrency, 1, 1e6);
-        else if (arg == "--window") ok = whole(cfg.window, 1, 1e6);
-        else if (arg == "--drain") ok = number(cfg.drain, 0, 600);
-        else if (arg == "--setup-timeout") ok = number(cfg.setup_timeout, 1, 3600);
-        else if (arg == "-t" || arg == "--threads") ok = whole(cfg.threads, 1, 16);
-        else if (arg == "-p" || arg == "--procs") ok = whole(cfg.procs, 1, 16);
-        else if (arg == "--source-ips") ok = whole(cfg.source_ips, 1, 60000);
-        else if (arg == "--server-pid") { ok = number(pid, 1, 1e9); cfg.server_pid = static_cast<int>(pid); }
-        else if (arg == "--json") ok = text(cfg.json_out);
-        else if (arg == "--md") ok = text(cfg.md_out);
-        else if (arg == "--no-progress") cfg.progress = false;
-        else if (arg == "--echo-event") ok = text(cfg.echo_event);
-        else if (arg == "--join-event") ok = text(cfg.join_event);
-        else if (arg == "--publish-event") ok = text(cfg.publish_event);
-        else if (arg == "--chat-event") ok = text(cfg.chat_event);
-        else if (arg == "--msg-event") ok = text(cfg.msg_event);
+        if (arg == "--server-label")
+            ok = text(cfg.label);
+        else if (arg == "--host")
+            ok = text(cfg.host);
+        else if (arg == "--port") {
+            ok = number(port, 1, 65535);
+            cfg.port = static_cast<std::uint16_t>(port);
+        } else if (arg == "--raw")
+            cfg.transport = transport_kind::raw;
+        else if (arg == "--raw-path")
+            ok = text(cfg.raw_path);
+        else if (arg == "--sio-path")
+            ok = text(cfg.sio_path);
+        else if (arg == "-c" || arg == "--connections")
+            ok = whole(cfg.connections, 1, 1e7);
+        else if (arg == "--rooms")
+            ok = whole(cfg.rooms, 1, 1e6);
+        else if (arg == "--payload")
+            ok = whole(cfg.payload, 0, 1e6);
+        else if (arg == "--rate")
+            ok = number(cfg.rate, 0, 1e9);
+        else if (arg == "-d" || arg == "--duration")
+            ok = number(cfg.duration, 0.1, 86400);
+        else if (arg == "--connect-rate")
+            ok = number(cfg.connect_rate, 0, 1e7);
+        else if (arg == "--connect-concurrency")
+            ok = whole(cfg.connect_concurrency, 1, 1e6);
+        else if (arg == "--window")
+            ok = whole(cfg.window, 1, 1e6);
+        else if (arg == "--drain")
+            ok = number(cfg.drain, 0, 600);
+        else if (arg == "--setup-timeout")
+            ok = number(cfg.setup_timeout, 1, 3600);
+        else if (arg == "-t" || arg == "--threads")
+            ok = whole(cfg.threads, 1, 16);
+        else if (arg == "-p" || arg == "--procs")
+            ok = whole(cfg.procs, 1, 16);
+        else if (arg == "--source-ips")
+            ok = whole(cfg.source_ips, 1, 60000);
+        else if (arg == "--server-pid") {
+            ok = number(pid, 1, 1e9);
+            cfg.server_pid = static_cast<int>(pid);
+        } else if (arg == "--json")
+            ok = text(cfg.json_out);
+        else if (arg == "--md")
+            ok = text(cfg.md_out);
+        else if (arg == "--no-progress")
+            cfg.progress = false;
+        else if (arg == "--echo-event")
+            ok = text(cfg.echo_event);
+        else if (arg == "--join-event")
+            ok = text(cfg.join_event);
+        else if (arg == "--publish-event")
+            ok = text(cfg.publish_event);
+        else if (arg == "--chat-event")
+            ok = text(cfg.chat_event);
+        else if (arg == "--msg-event")
+            ok = text(cfg.msg_event);
         else {
             fmt::print(stderr, "loadgen: unknown option '{}'\n", arg);
             ok = false;
         }
-        if (!ok) return std::nullopt;
+        if (!ok)
+            return std::nullopt;
     }
     if (cfg.host.rfind("127.", 0) != 0) {
         fmt::print(stderr, "loadgen: only loopback targets (127.0.0.0/8) are allowed\n");
         return std::nullopt;
     }
-    if (cfg.procs > cfg.connections) cfg.procs = cfg.connections;
+    if (cfg.procs > cfg.connections)
+        cfg.procs = cfg.connections;
     return cfg;
 }
 
-}  // namespace imedge::bench
+} // namespace imedge::bench

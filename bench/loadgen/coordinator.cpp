@@ -23,22 +23,26 @@ namespace {
 
 constexpr std::int64_t second = 1'000'000'000;
 
-void sleep_ms(int ms) { ::usleep(static_cast<useconds_t>(ms) * 1000); }
+void sleep_ms(int ms) {
+    ::usleep(static_cast<useconds_t>(ms) * 1000);
+}
 
 // CPU seconds used so far by the worker processes.
 double children_cpu(const std::vector<pid_t>& children) {
     double sum = 0;
-    for (pid_t pid : children) sum += std::max(0.0, sample_proc(pid).cpu_s);
+    for (pid_t pid : children)
+        sum += std::max(0.0, sample_proc(pid).cpu_s);
     return sum;
 }
 
 void append_to(const std::string& path, const std::string& text) {
-    if (path.empty()) return;
+    if (path.empty())
+        return;
     std::ofstream out(path, std::ios::app);
     out << text;
 }
 
-}  // namespace
+} // namespace
 
 int run_coordinator(const config& cfg) {
     void* memory = ::mmap(nullptr, sizeof(shared_state), PROT_READ | PROT_WRITE,
@@ -72,7 +76,8 @@ int run_coordinator(const config& cfg) {
     }
 
     const std::int64_t hard_deadline =
-        start + static_cast<std::int64_t>((cfg.setup_timeout + cfg.duration + cfg.drain + 60) * 1e9);
+        start +
+        static_cast<std::int64_t>((cfg.setup_timeout + cfg.duration + cfg.drain + 60) * 1e9);
     std::int64_t go = 0, mid_at = 0, end_at = 0, next_progress = start + second;
     std::uint64_t last_received = 0;
     bool mid_taken = false, end_taken = false;
@@ -105,36 +110,45 @@ int run_coordinator(const config& cfg) {
         }
         if (cfg.progress && now >= next_progress) {
             const std::uint64_t received = state.total(&counters::received);
-            fmt::print(stderr, "[{:6.1f}s] {} {}: connected {}/{} failed {} ready {} sent {} received {} ({:.0f}/s) disc {}\n",
+            fmt::print(stderr,
+                       "[{:6.1f}s] {} {}: connected {}/{} failed {} ready {} sent {} received {} "
+                       "({:.0f}/s) disc {}\n",
                        (now - start) / 1e9, cfg.label, scenario_name(cfg.scenario),
                        state.total(&counters::connected), r.clients, failed, ready,
                        state.total(&counters::sent), received,
-                       static_cast<double>(received - last_received), state.total(&counters::disconnects));
+                       static_cast<double>(received - last_received),
+                       state.total(&counters::disconnects));
             last_received = received;
             next_progress += second;
         }
         for (std::size_t i = 0; i < children.size(); ++i) {
-            if (exited[i]) continue;
+            if (exited[i])
+                continue;
             int status = 0;
             if (::waitpid(children[i], &status, WNOHANG) == children[i]) {
                 exited[i] = true;
                 --running;
-                if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) status_sum = 1;
+                if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+                    status_sum = 1;
             }
         }
         if (now > hard_deadline) {
             fmt::print(stderr, "loadgen: workers overran the deadline; stopping them\n");
             state.abort = 1;
             for (std::size_t i = 0; i < children.size(); ++i)
-                if (!exited[i]) ::kill(children[i], SIGKILL);
+                if (!exited[i])
+                    ::kill(children[i], SIGKILL);
             for (std::size_t i = 0; i < children.size(); ++i)
-                if (!exited[i]) ::waitpid(children[i], nullptr, 0);
+                if (!exited[i])
+                    ::waitpid(children[i], nullptr, 0);
             return 3;
         }
         sleep_ms(20);
     }
-    if (!end_taken) r.after = sample_proc(cfg.server_pid);
-    if (!mid_taken) r.mid = r.after;
+    if (!end_taken)
+        r.after = sample_proc(cfg.server_pid);
+    if (!mid_taken)
+        r.mid = r.after;
 
     r.connected = state.total(&counters::connected);
     r.failed = state.total(&counters::failed);
@@ -155,10 +169,11 @@ int run_coordinator(const config& cfg) {
     std::fputs(json.c_str(), stdout);
     append_to(cfg.json_out, json);
     const std::string row = to_markdown_row(cfg, r);
-    if (cfg.progress) fmt::print(stderr, "{}{}", markdown_header(), row);
+    if (cfg.progress)
+        fmt::print(stderr, "{}{}", markdown_header(), row);
     append_to(cfg.md_out, row);
     ::munmap(memory, sizeof(shared_state));
     return status_sum;
 }
 
-}  // namespace imedge::bench
+} // namespace imedge::bench

@@ -9,4 +9,4 @@ namespace imedge::bench {
 // Runs the whole scenario; returns the process exit status (0 when the run completed).
 int run_coordinator(const config& cfg);
 
-}  // namespace imedge::bench
+} // namespace imedge::bench

@@ -11,7 +11,7 @@ namespace imedge::bench {
 class histogram {
 public:
     static constexpr int sub_bits = 6;
-    static constexpr std::size_t bucket_count = 2304;  // values up to 2^41 ns (~36 min)
+    static constexpr std::size_t bucket_count = 2304; // values up to 2^41 ns (~36 min)
 
     void record(std::uint64_t value) noexcept;
     void merge(const histogram& other) noexcept;
@@ -36,4 +36,4 @@ private:
     std::uint64_t max_ = 0;
 };
 
-}  // namespace imedge::bench
+} // namespace imedge::bench

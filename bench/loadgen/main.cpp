@@ -7,7 +7,8 @@
 int main(int argc, char** argv) {
     const auto cfg = imedge::bench::parse_args(argc, argv);
     if (!cfg) {
-        const bool help = argc >= 2 && (std::string_view(argv[1]) == "-h" || std::string_view(argv[1]) == "--help");
+        const bool help = argc >= 2 && (std::string_view(argv[1]) == "-h" ||
+                                        std::string_view(argv[1]) == "--help");
         return help ? 0 : 2;
     }
     return imedge::bench::run_coordinator(*cfg);

@@ -14,15 +14,15 @@ constexpr unsigned max_procs = 16;
 constexpr unsigned max_threads = 16;
 
 struct alignas(64) counters {
-    std::atomic<std::uint64_t> connected{0};        // handshakes completed
-    std::atomic<std::uint64_t> failed{0};           // connects or handshakes that failed
-    std::atomic<std::uint64_t> ready{0};            // connected and (where needed) joined
-    std::atomic<std::uint64_t> sent{0};             // scenario messages sent
-    std::atomic<std::uint64_t> expected{0};         // deliveries those messages should cause
-    std::atomic<std::uint64_t> received{0};         // deliveries (events or acks) received
-    std::atomic<std::uint64_t> received_window{0};  // ... of which before the end of the measurement
-    std::atomic<std::uint64_t> disconnects{0};      // connections the server closed during the run
-    std::atomic<std::uint64_t> skipped{0};          // sends skipped: the client's own queue was full
+    std::atomic<std::uint64_t> connected{0};       // handshakes completed
+    std::atomic<std::uint64_t> failed{0};          // connects or handshakes that failed
+    std::atomic<std::uint64_t> ready{0};           // connected and (where needed) joined
+    std::atomic<std::uint64_t> sent{0};            // scenario messages sent
+    std::atomic<std::uint64_t> expected{0};        // deliveries those messages should cause
+    std::atomic<std::uint64_t> received{0};        // deliveries (events or acks) received
+    std::atomic<std::uint64_t> received_window{0}; // ... of which before the end of the measurement
+    std::atomic<std::uint64_t> disconnects{0};     // connections the server closed during the run
+    std::atomic<std::uint64_t> skipped{0};         // sends skipped: the client's own queue was full
 };
 
 struct proc_result {
@@ -31,7 +31,8 @@ struct proc_result {
 };
 
 struct shared_state {
-    std::atomic<std::int64_t> go_ns{0};  // steady-clock time at which measurement starts; 0 = not yet
+    std::atomic<std::int64_t> go_ns{
+        0}; // steady-clock time at which measurement starts; 0 = not yet
     std::atomic<int> abort{0};
     counters slots[max_procs * max_threads];
     proc_result results[max_procs];
@@ -40,9 +41,10 @@ struct shared_state {
 
     std::uint64_t total(std::atomic<std::uint64_t> counters::*field) const {
         std::uint64_t sum = 0;
-        for (const auto& s : slots) sum += (s.*field).load(std::memory_order_relaxed);
+        for (const auto& s : slots)
+            sum += (s.*field).load(std::memory_order_relaxed);
         return sum;
     }
 };
 
-}  // namespace imedge::bench
+} // namespace imedge::bench

@@ -25,10 +25,10 @@ enum class kind {
 
 struct message {
     kind what = kind::other;
-    std::uint32_t ack_id = 0;        // for kind::ack on Socket.IO
-    std::string_view event_name;     // for kind::event on Socket.IO
-    std::optional<std::uint64_t> stamp;  // the "t" field of a bench payload, if present
-    bool joined = false;             // raw WebSocket: the join reply
+    std::uint32_t ack_id = 0;           // for kind::ack on Socket.IO
+    std::string_view event_name;        // for kind::event on Socket.IO
+    std::optional<std::uint64_t> stamp; // the "t" field of a bench payload, if present
+    bool joined = false;                // raw WebSocket: the join reply
 };
 
 message classify_sio(std::string_view text);
@@ -50,4 +50,4 @@ std::string raw_send(std::string_view op, unsigned room, std::string_view data_j
 // First `"t":<digits>` in text; a scan of our own payload format, not a JSON parser.
 std::optional<std::uint64_t> find_stamp(std::string_view text);
 
-}  // namespace imedge::bench::wire
+} // namespace imedge::bench::wire

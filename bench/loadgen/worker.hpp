@@ -13,4 +13,4 @@ void run_process(const config& cfg, shared_state& state, unsigned proc);
 // Steady-clock nanoseconds; the same clock in every process on the machine.
 std::int64_t now_ns() noexcept;
 
-}  // namespace imedge::bench
+} // namespace imedge::bench

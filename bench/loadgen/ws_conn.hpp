@@ -16,9 +16,9 @@
 namespace imedge::bench {
 
 struct ws_target {
-    std::string host;   // dotted IPv4 on the loopback range
+    std::string host; // dotted IPv4 on the loopback range
     std::uint16_t port = 0;
-    std::string path;   // request target, e.g. "/socket.io/?EIO=4&transport=websocket"
+    std::string path; // request target, e.g. "/socket.io/?EIO=4&transport=websocket"
 };
 
 class ws_conn {
@@ -45,4 +45,4 @@ private:
     std::shared_ptr<impl> impl_;
 };
 
-}  // namespace imedge::bench
+} // namespace imedge::bench

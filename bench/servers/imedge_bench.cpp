@@ -15,11 +15,12 @@ using imedge::server::payload;
 // The data argument of publish/chat, forwarded as the JSON text it arrived as.
 payload second_arg(const event& e) {
     payload p;
-    if (e.args.size() > 1) p.add_json(e.args[1].json);
+    if (e.args.size() > 1)
+        p.add_json(e.args[1].json);
     return p;
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char** argv) {
     imedge::server::server_options defaults;
@@ -27,20 +28,28 @@ int main(int argc, char** argv) {
     auto server = imedge::server::app::from_args(argc, argv, defaults);
 
     server.of("/")
-        .on("echo", [](event& e) {
-            if (e.ack) e.ack(payload(e.args));
-        })
-        .on("join", [](event& e) {
-            const std::string room(e.args.string_at(0));
-            e.io.enter_room(e.sid, room);
-            if (e.ack) e.ack(payload().add_string("joined:" + room));
-        })
-        .on("publish", [](event& e) {
-            e.io.emit("msg", second_arg(e), {.to = {std::string(e.args.string_at(0))}, .skip = {}});
-            if (e.ack) e.ack();
-        })
+        .on("echo",
+            [](event& e) {
+                if (e.ack)
+                    e.ack(payload(e.args));
+            })
+        .on("join",
+            [](event& e) {
+                const std::string room(e.args.string_at(0));
+                e.io.enter_room(e.sid, room);
+                if (e.ack)
+                    e.ack(payload().add_string("joined:" + room));
+            })
+        .on("publish",
+            [](event& e) {
+                e.io.emit("msg", second_arg(e),
+                          {.to = {std::string(e.args.string_at(0))}, .skip = {}});
+                if (e.ack)
+                    e.ack();
+            })
         .on("chat", [](event& e) {
-            e.io.emit("msg", second_arg(e), {.to = {std::string(e.args.string_at(0))}, .skip = {e.sid}});
+            e.io.emit("msg", second_arg(e),
+                      {.to = {std::string(e.args.string_at(0))}, .skip = {e.sid}});
         });
 
     // Raw WebSocket: one JSON object per message, parsed as the Node peer does (echo, join,
@@ -56,16 +65,19 @@ int main(int argc, char** argv) {
         }
         std::string_view op;
         std::string_view room;
-        if (msg["op"].get(op) != simdjson::SUCCESS) return;
+        if (msg["op"].get(op) != simdjson::SUCCESS)
+            return;
         if (op == "echo") {
             peer.send(data, kind);
         } else if (op == "join" && msg["room"].get(room) == simdjson::SUCCESS) {
             peer.join(room);
             peer.send(R"({"op":"joined","room":)" + imedge::protocol::json_string(room) + "}",
                       imedge::protocol::engineio::frame_kind::text);
-        } else if ((op == "publish" || op == "chat") && msg["room"].get(room) == simdjson::SUCCESS) {
+        } else if ((op == "publish" || op == "chat") &&
+                   msg["room"].get(room) == simdjson::SUCCESS) {
             simdjson::dom::element body;
-            if (msg["data"].get(body) != simdjson::SUCCESS) return;
+            if (msg["data"].get(body) != simdjson::SUCCESS)
+                return;
             peer.publish(room, simdjson::minify(body), imedge::protocol::engineio::frame_kind::text,
                          op == "chat" ? imedge::server::self_delivery::exclude
                                       : imedge::server::self_delivery::include);

@@ -4,9 +4,11 @@
 namespace imedge::protocol::engineio {
 
 result<packet> decode_text_packet(std::string_view text) {
-    if (text.empty()) return errc::empty_packet;
+    if (text.empty())
+        return errc::empty_packet;
     char type = text.front();
-    if (type < '0' || type > '6') return errc::bad_packet_type;
+    if (type < '0' || type > '6')
+        return errc::bad_packet_type;
     return packet{static_cast<packet_type>(type), frame_kind::text, std::string(text.substr(1))};
 }
 

@@ -1,8 +1,8 @@
 // app: option parsing, shard start-up, signals and graceful stop.
 #include "server/api/app.hpp"
 
-#include "server/engineio/eio_session.hpp"
 #include "server/core/shard.hpp"
+#include "server/engineio/eio_session.hpp"
 
 #include <boost/asio/signal_set.hpp>
 
@@ -19,7 +19,8 @@
 namespace imedge::server {
 
 const namespace_handlers::event_entry* namespace_handlers::find(std::string_view name) const {
-    if (auto it = events_.find(name); it != events_.end()) return &it->second;
+    if (auto it = events_.find(name); it != events_.end())
+        return &it->second;
     return any_ ? &any_ : nullptr;
 }
 
@@ -30,13 +31,18 @@ void engineio_peer::send(const protocol::engineio::packet& p) {
         session_->send_text(protocol::engineio::encode_text_packet(p.type, p.data));
 }
 
-const std::string& engineio_peer::sid() const { return session_->sid(); }
-void engineio_peer::close() { session_->close("forced close"); }
+const std::string& engineio_peer::sid() const {
+    return session_->sid();
+}
+void engineio_peer::close() {
+    session_->close("forced close");
+}
 
 app app::from_args(int argc, char** argv, server_options defaults) {
     auto parsed = parse_options(argc, argv, std::move(defaults));
     if (auto* error = std::get_if<std::string>(&parsed)) {
-        bool help = argc > 1 && (std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h");
+        bool help = argc > 1 &&
+                    (std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h");
         fmt::print(help ? stdout : stderr, "{}", *error);
         std::exit(help ? 0 : 2);
     }
@@ -56,18 +62,24 @@ void raise_descriptor_limit() {
 
 class shards_server final : public running_server {
 public:
-    explicit shards_server(const app_config& config) : mesh_(config.options.shards, config.options.ring_capacity) {
+    explicit shards_server(const app_config& config)
+        : mesh_(config.options.shards, config.options.ring_capacity) {
         for (std::size_t i = 0; i < config.options.shards; ++i)
             shards_.push_back(std::make_unique<shard>(i, config, mesh_));
         mesh_.set_callbacks(
-            [this](std::size_t to) { asio::post(shards_[to]->context(), [s = shards_[to].get()] { s->drain_mesh(); }); },
+            [this](std::size_t to) {
+                asio::post(shards_[to]->context(), [s = shards_[to].get()] { s->drain_mesh(); });
+            },
             [this](std::size_t from) {
-                asio::post(shards_[from]->context(), [s = shards_[from].get()] { s->flush_mesh_overflow(); });
+                asio::post(shards_[from]->context(),
+                           [s = shards_[from].get()] { s->flush_mesh_overflow(); });
             });
         auto address = asio::ip::make_address(config.options.host);
         port_ = config.options.port;
-        for (auto& s : shards_) port_ = s->listen(tcp::endpoint(address, port_));
-        for (auto& s : shards_) threads_.emplace_back([s = s.get()] { s->run(); });
+        for (auto& s : shards_)
+            port_ = s->listen(tcp::endpoint(address, port_));
+        for (auto& s : shards_)
+            threads_.emplace_back([s = s.get()] { s->run(); });
     }
     ~shards_server() override { stop(); }
 
@@ -76,7 +88,8 @@ public:
 
     void post(std::size_t index, std::string nsp, std::function<void(server_ref)> f) override {
         auto* s = shards_.at(index).get();
-        asio::post(s->context(), [s, nsp = std::move(nsp), f = std::move(f)] { f(server_ref(*s, nsp)); });
+        asio::post(s->context(),
+                   [s, nsp = std::move(nsp), f = std::move(f)] { f(server_ref(*s, nsp)); });
     }
 
     shard_counters counters(std::size_t index) override {
@@ -85,17 +98,21 @@ public:
         asio::post(s->context(), [s, &result] {
             const auto& st = s->stats();
             auto mesh = s->mesh_stats();
-            result.set_value(shard_counters{st.accepted, st.accept_backoffs, st.slow_readers, st.handed_over,
-                                            s->engineio().size(), mesh.sent, mesh.overflowed});
+            result.set_value(shard_counters{st.accepted, st.accept_backoffs, st.slow_readers,
+                                            st.handed_over, s->engineio().size(), mesh.sent,
+                                            mesh.overflowed});
         });
         return result.get_future().get();
     }
 
     void stop() override {
-        if (stopped_) return;
+        if (stopped_)
+            return;
         stopped_ = true;
-        for (auto& s : shards_) s->request_stop();
-        for (auto& t : threads_) t.join();
+        for (auto& s : shards_)
+            s->request_stop();
+        for (auto& t : threads_)
+            t.join();
     }
 
 private:
@@ -126,7 +143,8 @@ int app::run() {
         fmt::print(stderr, "imedge: cannot listen on {}:{}: {}\n", o.host, o.port, e.what());
         return 1;
     }
-    fmt::print("imedge: listening on {}:{} with {} shards\n", o.host, server->port(), server->shard_count());
+    fmt::print("imedge: listening on {}:{} with {} shards\n", o.host, server->port(),
+               server->shard_count());
     std::fflush(stdout);
     signals.async_wait([&](boost::system::error_code, int) { server->stop(); });
     signals_context.run();

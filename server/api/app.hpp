@@ -23,7 +23,8 @@ class namespace_handlers {
 public:
     /// F: connect_result(connect_request&) or awaitable<connect_result>(connect_request).
     template <class F> namespace_handlers& on_connect(F f) {
-        if constexpr (std::is_invocable_r_v<boost::asio::awaitable<connect_result>, F, connect_request>)
+        if constexpr (std::is_invocable_r_v<boost::asio::awaitable<connect_result>, F,
+                                            connect_request>)
             connect_ = connect_handler(std::move(f));
         else
             sync_connect_ = sync_connect_handler(std::move(f));
@@ -101,13 +102,13 @@ public:
     virtual void close() = 0;
     virtual void join(std::string_view room) = 0;
     virtual void leave(std::string_view room) = 0;
-    virtual void publish(std::string_view room, std::string_view data, protocol::engineio::frame_kind kind,
-                         self_delivery self) = 0;
+    virtual void publish(std::string_view room, std::string_view data,
+                         protocol::engineio::frame_kind kind, self_delivery self) = 0;
 };
 
 using engineio_message_handler = std::function<void(engineio_peer&, protocol::engineio::packet&)>;
-using websocket_message_handler =
-    std::function<void(websocket_peer&, std::string_view data, protocol::engineio::frame_kind kind)>;
+using websocket_message_handler = std::function<void(websocket_peer&, std::string_view data,
+                                                     protocol::engineio::frame_kind kind)>;
 
 /// Called once on every shard as it starts, with a handle on namespace "/": the place to
 /// spawn a program's own coroutines (periodic pushes, backend feeds) on that shard.

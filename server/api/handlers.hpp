@@ -66,8 +66,8 @@ public:
     void emit_with_ack(std::string_view sid, std::string_view event, const payload& data,
                        std::chrono::milliseconds timeout, ack_callback done) const;
     /// Coroutine form of emit_with_ack.
-    boost::asio::awaitable<std::optional<args>> call(std::string sid, std::string event, payload data,
-                                                     std::chrono::milliseconds timeout) const;
+    boost::asio::awaitable<std::optional<args>>
+    call(std::string sid, std::string event, payload data, std::chrono::milliseconds timeout) const;
 
     void enter_room(std::string_view sid, std::string_view room) const;
     void leave_room(std::string_view sid, std::string_view room) const;
@@ -83,8 +83,8 @@ public:
     /// A copy of the session data of a socket on any shard; nullopt when it does not exist.
     boost::asio::awaitable<std::optional<session_data>> fetch_session(std::string sid) const;
     /// Sets one session value of a socket on any shard; returns the data after the change.
-    boost::asio::awaitable<std::optional<session_data>> update_session(std::string sid, std::string key,
-                                                                       std::string value) const;
+    boost::asio::awaitable<std::optional<session_data>>
+    update_session(std::string sid, std::string key, std::string value) const;
 
     /// The same server, another namespace.
     server_ref of(std::string nsp) const { return {*shard_, std::move(nsp)}; }
@@ -102,7 +102,8 @@ private:
 class ack_sender {
 public:
     ack_sender() = default;
-    ack_sender(std::weak_ptr<sio_socket> socket, std::uint64_t id) : socket_(std::move(socket)), id_(id) {}
+    ack_sender(std::weak_ptr<sio_socket> socket, std::uint64_t id)
+        : socket_(std::move(socket)), id_(id) {}
     explicit operator bool() const { return !socket_.expired() || id_.has_value(); }
     void operator()(const payload& data = {});
 
@@ -144,6 +145,7 @@ using connect_handler = std::function<boost::asio::awaitable<connect_result>(con
 using event_handler = std::function<boost::asio::awaitable<void>(event)>;
 using sync_connect_handler = std::function<connect_result(connect_request&)>;
 using sync_event_handler = std::function<void(event&)>;
-using disconnect_handler = std::function<void(server_ref, std::string_view sid, std::string_view reason)>;
+using disconnect_handler =
+    std::function<void(server_ref, std::string_view sid, std::string_view reason)>;
 
 } // namespace imedge::server

@@ -10,13 +10,15 @@
 
 namespace imedge::server {
 
-template <class Entry, std::size_t Lanes, class Clock = std::chrono::steady_clock> class deadline_lanes {
+template <class Entry, std::size_t Lanes, class Clock = std::chrono::steady_clock>
+class deadline_lanes {
 public:
     using time_point = typename Clock::time_point;
     using duration = typename Clock::duration;
 
     explicit deadline_lanes(std::array<duration, Lanes> delays) {
-        for (std::size_t i = 0; i < Lanes; ++i) lanes_[i].delay = delays[i];
+        for (std::size_t i = 0; i < Lanes; ++i)
+            lanes_[i].delay = delays[i];
     }
 
     /// Adds `e`, due at now + the lane's delay. Returns that deadline, and whether it may be
@@ -32,7 +34,8 @@ public:
     time_point next() const {
         auto earliest = time_point::max();
         for (const auto& l : lanes_)
-            if (!l.entries.empty() && l.entries.front().due < earliest) earliest = l.entries.front().due;
+            if (!l.entries.empty() && l.entries.front().due < earliest)
+                earliest = l.entries.front().due;
         return earliest;
     }
 
@@ -53,12 +56,14 @@ public:
 
     std::size_t size() const {
         std::size_t n = 0;
-        for (const auto& l : lanes_) n += l.entries.size();
+        for (const auto& l : lanes_)
+            n += l.entries.size();
         return n;
     }
 
     void clear() {
-        for (auto& l : lanes_) l.entries.clear();
+        for (auto& l : lanes_)
+            l.entries.clear();
     }
 
 private:

@@ -25,18 +25,23 @@ void heartbeat::stop() {
 }
 
 void heartbeat::schedule(lane l, const std::shared_ptr<eio_session>& s, std::uint32_t epoch) {
-    if (stopped_) return;
-    auto [due, may_be_earliest] = lanes_.push(static_cast<std::size_t>(l), entry{s, epoch}, clock::now());
-    if (may_be_earliest && due < timer_.expiry()) timer_.expires_at(due); // re-arms the sweep
+    if (stopped_)
+        return;
+    auto [due, may_be_earliest] =
+        lanes_.push(static_cast<std::size_t>(l), entry{s, epoch}, clock::now());
+    if (may_be_earliest && due < timer_.expiry())
+        timer_.expires_at(due); // re-arms the sweep
 }
 
 asio::awaitable<void> heartbeat::run() {
     while (!stopped_) {
         timer_.expires_at(lanes_.next());
         co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
-        if (stopped_) break;
+        if (stopped_)
+            break;
         lanes_.pop_due(clock::now(), [](std::size_t l, entry&& e) {
-            if (auto s = e.session.lock()) s->on_deadline(static_cast<lane>(l), e.epoch);
+            if (auto s = e.session.lock())
+                s->on_deadline(static_cast<lane>(l), e.epoch);
         });
     }
 }

@@ -29,7 +29,6 @@ public:
     /// Calls the session's on_deadline(lane, epoch) once the lane's delay has passed.
     void schedule(lane l, const std::shared_ptr<eio_session>& s, std::uint32_t epoch);
 
-
 private:
     struct entry {
         std::weak_ptr<eio_session> session;

@@ -35,14 +35,16 @@ private:
 bool out_of_descriptors(const boost::system::error_code& ec) {
     return ec == boost::system::errc::too_many_files_open ||
            ec == boost::system::errc::too_many_files_open_in_system ||
-           ec == boost::system::errc::not_enough_memory || ec == boost::system::errc::no_buffer_space;
+           ec == boost::system::errc::not_enough_memory ||
+           ec == boost::system::errc::no_buffer_space;
 }
 
 } // namespace
 
 shard::shard(std::size_t index, const app_config& config, shard_mesh& mesh)
     : index_(index), config_(config), mesh_(mesh), acceptor_(context_), ids_(index),
-      heartbeat_(context_.get_executor(), std::chrono::milliseconds(config.options.ping_interval_ms),
+      heartbeat_(context_.get_executor(),
+                 std::chrono::milliseconds(config.options.ping_interval_ms),
                  std::chrono::milliseconds(config.options.ping_timeout_ms),
                  std::chrono::milliseconds(config.options.connect_timeout_ms)),
       engineio_(*this), socketio_(*this) {}
@@ -61,11 +63,14 @@ void shard::pin_to_cpu() {
     // taskset with fewer CPUs than shards, the kernel schedules them instead).
     cpu_set_t allowed;
     CPU_ZERO(&allowed);
-    if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0) return;
-    if (static_cast<std::size_t>(CPU_COUNT(&allowed)) < shard_count()) return;
+    if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0)
+        return;
+    if (static_cast<std::size_t>(CPU_COUNT(&allowed)) < shard_count())
+        return;
     std::size_t seen = 0;
     for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
-        if (!CPU_ISSET(cpu, &allowed)) continue;
+        if (!CPU_ISSET(cpu, &allowed))
+            continue;
         if (seen++ == index_) {
             cpu_set_t one;
             CPU_ZERO(&one);
@@ -79,8 +84,10 @@ void shard::pin_to_cpu() {
 void shard::run() {
     pin_to_cpu();
     heartbeat_.start();
-    for (const auto& on_start : config_.on_shard_start) on_start(server_ref(*this, "/"));
-    asio::co_spawn(context_, accept_loop(), [](std::exception_ptr e) { log_coroutine_exception(e, "accept loop"); });
+    for (const auto& on_start : config_.on_shard_start)
+        on_start(server_ref(*this, "/"));
+    asio::co_spawn(context_, accept_loop(),
+                   [](std::exception_ptr e) { log_coroutine_exception(e, "accept loop"); });
     context_.run();
 }
 
@@ -88,13 +95,15 @@ asio::awaitable<void> shard::accept_loop() {
     wake_timer backoff(context_.get_executor());
     while (acceptor_.is_open()) {
         auto [ec, socket] = co_await acceptor_.async_accept(asio::as_tuple(asio::use_awaitable));
-        if (ec == asio::error::operation_aborted || !acceptor_.is_open()) break;
+        if (ec == asio::error::operation_aborted || !acceptor_.is_open())
+            break;
         if (ec) {
             if (out_of_descriptors(ec)) {
                 // Out of descriptors is a normal event under load: pause accepting (the kernel
                 // keeps the backlog) and let closing connections free some.
                 if (stats_.accept_backoffs++ % 100 == 0)
-                    fmt::print(stderr, "imedge: shard {}: accept: {}; backing off\n", index_, ec.message());
+                    fmt::print(stderr, "imedge: shard {}: accept: {}; backing off\n", index_,
+                               ec.message());
                 backoff.expires_after(std::chrono::milliseconds(50));
                 co_await backoff.async_wait(asio::as_tuple(asio::use_awaitable));
             }
@@ -116,10 +125,13 @@ void shard::send_to(std::size_t to, rooms::shard_message message) {
 }
 
 void shard::drain_mesh() {
-    mesh_.drain(index_, [this](std::size_t from, rooms::shard_message&& m) { handle(from, std::move(m)); });
+    mesh_.drain(index_,
+                [this](std::size_t from, rooms::shard_message&& m) { handle(from, std::move(m)); });
 }
 
-void shard::flush_mesh_overflow() { mesh_.flush_overflow(index_); }
+void shard::flush_mesh_overflow() {
+    mesh_.flush_overflow(index_);
+}
 
 void shard::handle(std::size_t, rooms::shard_message&& m) {
     std::visit(
@@ -131,17 +143,21 @@ void shard::handle(std::size_t, rooms::shard_message&& m) {
                 socklen_t length = sizeof(address);
                 ::getsockname(message.fd, reinterpret_cast<sockaddr*>(&address), &length);
                 boost::system::error_code ec;
-                socket.assign(address.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), message.fd, ec);
+                socket.assign(address.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), message.fd,
+                              ec);
                 if (ec) {
                     ::close(message.fd);
                     return;
                 }
-                asio::co_spawn(context_, run_http_connection(*this, std::move(socket), std::move(message.buffered)),
-                               [](std::exception_ptr e) { log_coroutine_exception(e, "adopted connection"); });
+                asio::co_spawn(
+                    context_,
+                    run_http_connection(*this, std::move(socket), std::move(message.buffered)),
+                    [](std::exception_ptr e) { log_coroutine_exception(e, "adopted connection"); });
             } else if constexpr (std::is_same_v<T, rooms::plain_broadcast>) {
                 plain_.deliver(message);
             } else if constexpr (std::is_same_v<T, rooms::close_session>) {
-                if (auto s = engineio_.find(message.sid)) s->close(message.reason);
+                if (auto s = engineio_.find(message.sid))
+                    s->close(message.reason);
             } else {
                 socketio_.on_message(std::move(message));
             }
@@ -151,7 +167,8 @@ void shard::handle(std::size_t, rooms::shard_message&& m) {
 
 void shard::connection_closed() {
     --open_connections_;
-    if (stopping_ && open_connections_ == 0) context_.stop();
+    if (stopping_ && open_connections_ == 0)
+        context_.stop();
 }
 
 void shard::request_stop() {
@@ -159,28 +176,33 @@ void shard::request_stop() {
 }
 
 void shard::stop_now() {
-    if (stopping_) return;
+    if (stopping_)
+        return;
     stopping_ = true;
     boost::system::error_code ignored;
     acceptor_.close(ignored);
     engineio_.close_all("server shutting down");
     heartbeat_.stop();
     for (auto& [socket, a] : open_sockets_)
-        if (a == activity::idle) socket->close(ignored);
+        if (a == activity::idle)
+            socket->close(ignored);
     if (open_connections_ == 0) {
         context_.stop();
         return;
     }
     // Give writers a bounded time to flush and close, then stop regardless.
-    auto deadline = std::make_shared<wake_timer>(context_.get_executor(),
-                                                 std::chrono::milliseconds(config_.options.shutdown_timeout_ms));
+    auto deadline = std::make_shared<wake_timer>(
+        context_.get_executor(), std::chrono::milliseconds(config_.options.shutdown_timeout_ms));
     deadline->async_wait([this, deadline](boost::system::error_code) {
         // Peers that did not finish their closing handshake in time lose their connection.
         boost::system::error_code ignored;
-        for (auto& [socket, a] : open_sockets_) socket->close(ignored);
+        for (auto& [socket, a] : open_sockets_)
+            socket->close(ignored);
         if (open_connections_ > 0) {
-            auto last_chance = std::make_shared<wake_timer>(context_.get_executor(), std::chrono::milliseconds(100));
-            last_chance->async_wait([this, last_chance](boost::system::error_code) { context_.stop(); });
+            auto last_chance = std::make_shared<wake_timer>(context_.get_executor(),
+                                                            std::chrono::milliseconds(100));
+            last_chance->async_wait(
+                [this, last_chance](boost::system::error_code) { context_.stop(); });
         }
     });
 }

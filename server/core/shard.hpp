@@ -3,10 +3,10 @@
 #pragma once
 
 #include "server/api/app.hpp"
-#include "server/engineio/engineio_host.hpp"
 #include "server/core/heartbeat.hpp"
 #include "server/core/ids.hpp"
 #include "server/core/net.hpp"
+#include "server/engineio/engineio_host.hpp"
 #include "server/plainws/plain_rooms.hpp"
 #include "server/socketio/socketio_host.hpp"
 

@@ -22,8 +22,8 @@ class eio_session : public std::enable_shared_from_this<eio_session> {
 public:
     using transport = protocol::engineio::transport;
 
-    eio_session(shard& owner, std::string sid, transport t, std::shared_ptr<const handshake_info> hs,
-                std::unique_ptr<session_handler> handler);
+    eio_session(shard& owner, std::string sid, transport t,
+                std::shared_ptr<const handshake_info> hs, std::unique_ptr<session_handler> handler);
     eio_session(const eio_session&) = delete;
     eio_session& operator=(const eio_session&) = delete;
 
@@ -56,10 +56,10 @@ public:
 
     // Transport plumbing.
     send_queue& queue() { return queue_; }
-    bool get_pending = false;      // a long-poll GET is waiting (one at a time)
-    bool noop_requested = false;   // release the pending GET with a noop (upgrade in progress)
+    bool get_pending = false;    // a long-poll GET is waiting (one at a time)
+    bool noop_requested = false; // release the pending GET with a noop (upgrade in progress)
     void begin_upgrade();
-    void finish_upgrade();         // the client sent "5": WebSocket from now on
+    void finish_upgrade(); // the client sent "5": WebSocket from now on
     void cancel_upgrade();
 
 private:

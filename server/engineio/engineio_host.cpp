@@ -1,12 +1,12 @@
 // Engine.IO request handling: handshake, routing by sid, hand-over to the owning shard.
 #include "server/engineio/engineio_host.hpp"
 
+#include "server/core/shard.hpp"
 #include "server/engineio/bare_engineio.hpp"
 #include "server/engineio/eio_session.hpp"
-#include "server/http/http_util.hpp"
-#include "server/core/shard.hpp"
-#include "server/socketio/sio_connection.hpp"
 #include "server/engineio/transports.hpp"
+#include "server/http/http_util.hpp"
+#include "server/socketio/sio_connection.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/beast/http/write.hpp>
@@ -25,11 +25,13 @@ enum class websocket_start : std::uint8_t { open, upgrade };
 
 // The life of an accepted WebSocket, in a coroutine of its own. Counted as an open connection
 // by its shard until it ends (see spawn_websocket).
-asio::awaitable<void> serve_websocket(shard& owner, std::unique_ptr<ws_stream> ws, std::shared_ptr<eio_session> s,
-                                      websocket_start start) {
+asio::awaitable<void> serve_websocket(shard& owner, std::unique_ptr<ws_stream> ws,
+                                      std::shared_ptr<eio_session> s, websocket_start start) {
     socket_registration registration(owner, ws->next_layer());
-    if (start == websocket_start::upgrade) co_await upgrade_to_websocket(std::move(s), *ws);
-    else co_await run_websocket(std::move(s), *ws);
+    if (start == websocket_start::upgrade)
+        co_await upgrade_to_websocket(std::move(s), *ws);
+    else
+        co_await run_websocket(std::move(s), *ws);
 }
 
 // Hands an accepted WebSocket to a coroutine of its own, so the HTTP side (its coroutine
@@ -55,8 +57,10 @@ std::shared_ptr<eio_session> engineio_host::find(std::string_view sid) const {
 void engineio_host::close_all(std::string_view reason) {
     std::vector<std::shared_ptr<eio_session>> all;
     all.reserve(sessions_.size());
-    for (auto& [sid, s] : sessions_) all.push_back(s);
-    for (auto& s : all) s->close(reason);
+    for (auto& [sid, s] : sessions_)
+        all.push_back(s);
+    for (auto& s : all)
+        s->close(reason);
 }
 
 std::unique_ptr<session_handler> engineio_host::make_handler(std::string_view path) {
@@ -70,7 +74,8 @@ std::shared_ptr<eio_session> engineio_host::create(std::string_view path, bool w
                                                    const http_exchange& ex) {
     auto t = protocol::engineio::parse_target(ex.request.target());
     auto sid = owner_.ids().next();
-    auto s = std::make_shared<eio_session>(owner_, sid, websocket ? transport::websocket : transport::polling,
+    auto s = std::make_shared<eio_session>(owner_, sid,
+                                           websocket ? transport::websocket : transport::polling,
                                            make_handshake_info(ex, t), make_handler(path));
     sessions_.emplace(std::move(sid), s);
     s->open();
@@ -84,7 +89,8 @@ asio::awaitable<connection_next> engineio_host::handshake(http_exchange& ex, std
         co_return co_await serve_poll_get(std::move(s), ex);
     }
     auto ws = co_await accept_websocket(ex, owner_.options());
-    if (!ws) co_return connection_next::taken;
+    if (!ws)
+        co_return connection_next::taken;
     auto s = create(path, true, ex);
     spawn_websocket(owner_, std::move(ws), std::move(s), websocket_start::open);
     co_return connection_next::taken;
@@ -93,12 +99,14 @@ asio::awaitable<connection_next> engineio_host::handshake(http_exchange& ex, std
 asio::awaitable<connection_next> engineio_host::serve(http_exchange& ex, std::string_view path) {
     const auto& o = owner_.options();
     auto& req = ex.request;
-    if (req.method() == http::verb::options) co_return co_await respond_preflight(ex, o);
+    if (req.method() == http::verb::options)
+        co_return co_await respond_preflight(ex, o);
 
     auto t = protocol::engineio::parse_target(req.target());
     auto name = t.param("transport");
     auto tr = name ? protocol::engineio::parse_transport(*name) : std::nullopt;
-    if (!tr) co_return co_await respond_error(ex, o, http_error::unknown_transport);
+    if (!tr)
+        co_return co_await respond_error(ex, o, http_error::unknown_transport);
     bool upgrade_request = beast::websocket::is_upgrade(req);
     if (*tr == transport::websocket && !upgrade_request)
         co_return co_await respond_error(ex, o, http_error::bad_request);
@@ -127,19 +135,23 @@ asio::awaitable<connection_next> engineio_host::serve(http_exchange& ex, std::st
     }
 
     auto s = find(*sid);
-    if (!s) co_return co_await respond_error(ex, o, http_error::unknown_sid);
+    if (!s)
+        co_return co_await respond_error(ex, o, http_error::unknown_sid);
     if (*tr == transport::websocket) {
         if (s->current_transport() != transport::polling || s->is_upgrading())
             co_return co_await respond_error(ex, o, http_error::bad_request);
         auto ws = co_await accept_websocket(ex, o);
-        if (!ws) co_return connection_next::taken;
+        if (!ws)
+            co_return connection_next::taken;
         spawn_websocket(owner_, std::move(ws), std::move(s), websocket_start::upgrade);
         co_return connection_next::taken;
     }
     if (s->current_transport() != transport::polling)
         co_return co_await respond_error(ex, o, http_error::bad_request);
-    if (req.method() == http::verb::get) co_return co_await serve_poll_get(std::move(s), ex);
-    if (req.method() == http::verb::post) co_return co_await serve_poll_post(std::move(s), ex);
+    if (req.method() == http::verb::get)
+        co_return co_await serve_poll_get(std::move(s), ex);
+    if (req.method() == http::verb::post)
+        co_return co_await serve_poll_post(std::move(s), ex);
     co_return co_await respond_error(ex, o, http_error::bad_request);
 }
 

@@ -46,9 +46,11 @@ public:
     void close_all(std::string_view reason);
 
 private:
-    asio::awaitable<connection_next> handshake(http_exchange& ex, std::string_view path, bool websocket);
+    asio::awaitable<connection_next> handshake(http_exchange& ex, std::string_view path,
+                                               bool websocket);
     std::unique_ptr<session_handler> make_handler(std::string_view path);
-    std::shared_ptr<eio_session> create(std::string_view path, bool websocket, const http_exchange& ex);
+    std::shared_ptr<eio_session> create(std::string_view path, bool websocket,
+                                        const http_exchange& ex);
 
     shard& owner_;
     std::unordered_map<std::string, std::shared_ptr<eio_session>> sessions_;

@@ -19,9 +19,15 @@ struct frame {
     frame_kind kind = frame_kind::text;
 };
 
-inline shared_bytes make_bytes(std::string s) { return std::make_shared<const std::string>(std::move(s)); }
+inline shared_bytes make_bytes(std::string s) {
+    return std::make_shared<const std::string>(std::move(s));
+}
 
-inline frame text_frame(std::string s) { return {make_bytes(std::move(s)), frame_kind::text}; }
-inline frame binary_frame(std::string s) { return {make_bytes(std::move(s)), frame_kind::binary}; }
+inline frame text_frame(std::string s) {
+    return {make_bytes(std::move(s)), frame_kind::text};
+}
+inline frame binary_frame(std::string s) {
+    return {make_bytes(std::move(s)), frame_kind::binary};
+}
 
 } // namespace imedge::server

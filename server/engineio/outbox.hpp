@@ -15,7 +15,8 @@ public:
     /// Queues `f`; returns false (and queues nothing) when that would pass the bound.
     bool push(frame f) {
         std::size_t size = f.bytes->size();
-        if (bytes_ + size > limit_ && !empty()) return false;
+        if (bytes_ + size > limit_ && !empty())
+            return false;
         bytes_ += size;
         frames_.push_back(std::move(f));
         return true;
@@ -29,7 +30,8 @@ public:
     frame pop() {
         frame f = std::move(frames_[head_++]);
         bytes_ -= f.bytes->size();
-        if (empty()) release();
+        if (empty())
+            release();
         return f;
     }
 
@@ -42,8 +44,10 @@ private:
     // Keeps a little capacity for busy connections, gives back anything larger.
     void release() {
         head_ = 0;
-        if (frames_.capacity() > 64) std::vector<frame>().swap(frames_);
-        else frames_.clear();
+        if (frames_.capacity() > 64)
+            std::vector<frame>().swap(frames_);
+        else
+            frames_.clear();
     }
 
     std::vector<frame> frames_;

@@ -1,8 +1,8 @@
 // HTTP long-polling (engine.io-protocol v4, "HTTP long-polling").
-#include "server/engineio/eio_session.hpp"
-#include "server/http/http_util.hpp"
 #include "server/core/shard.hpp"
+#include "server/engineio/eio_session.hpp"
 #include "server/engineio/transports.hpp"
+#include "server/http/http_util.hpp"
 
 #include "protocol/engineio/payload.hpp"
 
@@ -27,25 +27,31 @@ asio::awaitable<connection_next> serve_poll_get(std::shared_ptr<eio_session> s, 
 
     std::string body;
     if (s->current_transport() != eio_session::transport::polling || q.frames().empty()) {
-        body.assign(1, s->is_closed() ? '1' : '6'); // closed with nothing queued, or released by an upgrade
+        body.assign(
+            1, s->is_closed() ? '1' : '6'); // closed with nothing queued, or released by an upgrade
     } else {
-        while (!q.frames().empty() && (body.empty() || body.size() + q.frames().front().bytes->size() <= o.max_payload)) {
+        while (!q.frames().empty() &&
+               (body.empty() || body.size() + q.frames().front().bytes->size() <= o.max_payload)) {
             frame f = q.frames().pop();
             protocol::engineio::append_encoded_to_payload(body, *f.bytes, f.kind);
         }
     }
     s->noop_requested = false;
-    co_return co_await respond(ex, o, http::status::ok, "text/plain; charset=UTF-8", std::move(body));
+    co_return co_await respond(ex, o, http::status::ok, "text/plain; charset=UTF-8",
+                               std::move(body));
 }
 
-asio::awaitable<connection_next> serve_poll_post(std::shared_ptr<eio_session> s, http_exchange& ex) {
+asio::awaitable<connection_next> serve_poll_post(std::shared_ptr<eio_session> s,
+                                                 http_exchange& ex) {
     const auto& o = s->owner().options();
     auto packets = protocol::engineio::decode_payload(ex.request.body(), o.max_payload);
     if (!packets) {
-        s->close(packets.error() == protocol::errc::payload_too_large ? "transport error" : "parse error");
+        s->close(packets.error() == protocol::errc::payload_too_large ? "transport error"
+                                                                      : "parse error");
         co_return co_await respond_error(ex, o, http_error::bad_request);
     }
-    for (auto& p : *packets) s->receive(std::move(p));
+    for (auto& p : *packets)
+        s->receive(std::move(p));
     co_return co_await respond(ex, o, http::status::ok, "text/html", "ok");
 }
 

@@ -14,7 +14,8 @@ asio::awaitable<void> send_queue::wait() {
 }
 
 void log_coroutine_exception(std::exception_ptr e, const char* where) {
-    if (!e) return;
+    if (!e)
+        return;
     try {
         std::rethrow_exception(e);
     } catch (const std::exception& ex) {

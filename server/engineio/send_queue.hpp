@@ -15,7 +15,8 @@ public:
     /// Queues a frame and wakes the writer. False when the bound would be passed (the caller
     /// decides what that means; usually: close with a reason).
     bool push(frame f) {
-        if (!box_.push(std::move(f))) return false;
+        if (!box_.push(std::move(f)))
+            return false;
         notify();
         return true;
     }

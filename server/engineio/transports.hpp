@@ -21,7 +21,8 @@ asio::awaitable<connection_next> serve_poll_get(std::shared_ptr<eio_session> s, 
 asio::awaitable<connection_next> serve_poll_post(std::shared_ptr<eio_session> s, http_exchange& ex);
 
 /// Completes the WebSocket handshake for `ex`, taking its socket. Null when it failed.
-asio::awaitable<std::unique_ptr<ws_stream>> accept_websocket(http_exchange& ex, const server_options& o);
+asio::awaitable<std::unique_ptr<ws_stream>> accept_websocket(http_exchange& ex,
+                                                             const server_options& o);
 
 /// Serves an open session over `ws` until either side closes.
 asio::awaitable<void> run_websocket(std::shared_ptr<eio_session> s, ws_stream& ws);

@@ -1,6 +1,6 @@
 // The WebSocket transport, direct or upgraded from polling (engine.io-protocol v4, "Upgrade").
-#include "server/engineio/eio_session.hpp"
 #include "server/core/shard.hpp"
+#include "server/engineio/eio_session.hpp"
 #include "server/engineio/transports.hpp"
 
 #include "protocol/websocket_frame.hpp"
@@ -20,7 +20,8 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 websocket::stream_base::timeout ws_timeouts(std::chrono::milliseconds idle) {
     websocket::stream_base::timeout t{};
     t.handshake_timeout = std::chrono::seconds(5); // also bounds the closing handshake
-    t.idle_timeout = idle.count() > 0 ? std::chrono::steady_clock::duration(idle) : websocket::stream_base::none();
+    t.idle_timeout = idle.count() > 0 ? std::chrono::steady_clock::duration(idle)
+                                      : websocket::stream_base::none();
     t.keep_alive_pings = false; // Engine.IO has its own heartbeat
     return t;
 }
@@ -56,7 +57,8 @@ public:
     /// Forgets the message read, giving back any capacity past `idle_bytes`.
     void clear() {
         buffer_.consume(buffer_.size());
-        if (buffer_.capacity() > idle_bytes) buffer_.shrink_to_fit();
+        if (buffer_.capacity() > idle_bytes)
+            buffer_.shrink_to_fit();
         fresh_ = true;
     }
 
@@ -89,7 +91,8 @@ asio::awaitable<void> read_packets(std::shared_ptr<eio_session> s, ws_stream& ws
 
 asio::awaitable<void> write_packets(std::shared_ptr<eio_session> s, ws_stream& ws) {
     bool clean = co_await write_frames(s->queue(), ws, framing::gathered);
-    if (!clean) s->close("transport error");
+    if (!clean)
+        s->close("transport error");
 }
 
 } // namespace
@@ -121,7 +124,8 @@ asio::awaitable<beast::error_code> write_batch(send_queue& q, ws_stream& ws) {
     headers.reserve(batch.size());
     buffers.reserve(2 * batch.size());
     for (const auto& f : batch) {
-        auto opcode = f.kind == frame_kind::text ? protocol::ws_opcode::text : protocol::ws_opcode::binary;
+        auto opcode =
+            f.kind == frame_kind::text ? protocol::ws_opcode::text : protocol::ws_opcode::binary;
         headers.push_back(protocol::encode_ws_frame_header(opcode, f.bytes->size()));
         buffers.emplace_back(headers.back().bytes.data(), headers.back().size);
         buffers.emplace_back(f.bytes->data(), f.bytes->size());
@@ -137,8 +141,10 @@ asio::awaitable<bool> write_frames(send_queue& q, ws_stream& ws, framing how) {
         while (!q.frames().empty()) {
             // (co_await inside a conditional expression miscompiles with GCC 12: keep them apart)
             beast::error_code ec;
-            if (how == framing::gathered) ec = co_await write_batch(q, ws);
-            else ec = co_await write_one(q, ws);
+            if (how == framing::gathered)
+                ec = co_await write_batch(q, ws);
+            else
+                ec = co_await write_one(q, ws);
             if (ec) {
                 q.frames().clear();
                 q.mark_closing();
@@ -153,13 +159,15 @@ asio::awaitable<bool> write_frames(send_queue& q, ws_stream& ws, framing how) {
     }
 }
 
-asio::awaitable<std::unique_ptr<ws_stream>> accept_websocket(http_exchange& ex, const server_options& o) {
+asio::awaitable<std::unique_ptr<ws_stream>> accept_websocket(http_exchange& ex,
+                                                             const server_options& o) {
     auto ws = std::make_unique<ws_stream>(ex.stream.release_socket());
     ws->set_option(ws_timeouts(std::chrono::milliseconds(0)));
     ws->read_message_max(o.max_payload);
     ws->auto_fragment(false);
     auto [ec] = co_await ws->async_accept(ex.request, use_tuple);
-    if (ec) co_return nullptr;
+    if (ec)
+        co_return nullptr;
     co_return ws;
 }
 
@@ -191,9 +199,12 @@ asio::awaitable<void> run_websocket(std::shared_ptr<eio_session> s, ws_stream& w
         reader_error = std::current_exception();
         session->close("transport error"); // ends the writer
     }
-    while (!finished) co_await writer_done.async_wait(use_tuple);
-    if (reader_error) std::rethrow_exception(reader_error);
-    if (writer_error) std::rethrow_exception(writer_error);
+    while (!finished)
+        co_await writer_done.async_wait(use_tuple);
+    if (reader_error)
+        std::rethrow_exception(reader_error);
+    if (writer_error)
+        std::rethrow_exception(writer_error);
 }
 
 asio::awaitable<void> upgrade_to_websocket(std::shared_ptr<eio_session> s, ws_stream& ws) {

@@ -14,13 +14,16 @@ namespace imedge::server {
 namespace {
 
 bool origin_allowed(const server_options& o, std::string_view origin) {
-    return std::any_of(o.cors_origins.begin(), o.cors_origins.end(),
-                       [&](const std::string& allowed) { return allowed == "*" || allowed == origin; });
+    return std::any_of(
+        o.cors_origins.begin(), o.cors_origins.end(),
+        [&](const std::string& allowed) { return allowed == "*" || allowed == origin; });
 }
 
-void add_cors(const http_request& req, http::response<http::string_body>& res, const server_options& o) {
+void add_cors(const http_request& req, http::response<http::string_body>& res,
+              const server_options& o) {
     auto origin = req[http::field::origin];
-    if (origin.empty() || !origin_allowed(o, origin)) return;
+    if (origin.empty() || !origin_allowed(o, origin))
+        return;
     res.set(http::field::access_control_allow_origin, origin);
     res.set(http::field::access_control_allow_credentials, "true");
     res.set(http::field::vary, "Origin");
@@ -33,14 +36,16 @@ asio::awaitable<connection_next> write(http_exchange& ex, http::response<http::s
     ex.stream.expires_after(std::chrono::seconds(30));
     auto [ec, n] = co_await http::async_write(ex.stream, res, asio::as_tuple(asio::use_awaitable));
     ex.stream.expires_never();
-    if (ec || !keep_alive) co_return connection_next::close;
+    if (ec || !keep_alive)
+        co_return connection_next::close;
     co_return connection_next::keep_alive;
 }
 
 } // namespace
 
-asio::awaitable<connection_next> respond(http_exchange& ex, const server_options& o, http::status status,
-                                         std::string_view content_type, std::string body) {
+asio::awaitable<connection_next> respond(http_exchange& ex, const server_options& o,
+                                         http::status status, std::string_view content_type,
+                                         std::string body) {
     http::response<http::string_body> res{status, ex.request.version()};
     res.set(http::field::content_type, content_type);
     add_cors(ex.request, res, o);
@@ -50,7 +55,8 @@ asio::awaitable<connection_next> respond(http_exchange& ex, const server_options
 
 asio::awaitable<connection_next> respond_error(http_exchange& ex, const server_options& o,
                                                protocol::engineio::http_error e) {
-    co_return co_await respond(ex, o, static_cast<http::status>(protocol::engineio::error_status(e)),
+    co_return co_await respond(ex, o,
+                               static_cast<http::status>(protocol::engineio::error_status(e)),
                                "application/json", protocol::engineio::error_body(e));
 }
 
@@ -76,7 +82,8 @@ std::shared_ptr<const handshake_info> make_handshake_info(const http_exchange& e
     }
     boost::system::error_code ec;
     auto remote = ex.stream.socket().remote_endpoint(ec);
-    if (!ec) info->address = remote.address().to_string();
+    if (!ec)
+        info->address = remote.address().to_string();
     return info;
 }
 

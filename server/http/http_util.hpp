@@ -1,8 +1,8 @@
 // Writing HTTP answers (with CORS and keep-alive) and reading what a handshake needs.
 #pragma once
 
-#include "server/engineio/engineio_host.hpp"
 #include "server/api/handlers.hpp"
+#include "server/engineio/engineio_host.hpp"
 
 #include "protocol/engineio/handshake.hpp"
 
@@ -11,8 +11,9 @@ namespace imedge::server {
 struct server_options;
 
 /// Writes a response and reports whether the connection may serve another request.
-asio::awaitable<connection_next> respond(http_exchange& ex, const server_options& o, http::status status,
-                                         std::string_view content_type, std::string body);
+asio::awaitable<connection_next> respond(http_exchange& ex, const server_options& o,
+                                         http::status status, std::string_view content_type,
+                                         std::string body);
 
 /// The reference server's JSON error answer.
 asio::awaitable<connection_next> respond_error(http_exchange& ex, const server_options& o,

@@ -35,11 +35,14 @@ public:
     void leave(rooms::member_id id, std::string_view room) { registry_.leave(id, room); }
 
     /// Delivers to this shard's members of the room, except `skip`.
-    void deliver(const rooms::plain_broadcast& m, std::optional<rooms::member_id> skip = std::nullopt) {
+    void deliver(const rooms::plain_broadcast& m,
+                 std::optional<rooms::member_id> skip = std::nullopt) {
         frame f{m.data, m.binary ? frame_kind::binary : frame_kind::text};
         registry_.for_each_member(rooms::broadcast_filter{{m.room}, {}}, [&](rooms::member_id id) {
-            if (id == skip) return;
-            if (auto it = members_.find(id); it != members_.end()) it->second->deliver(f);
+            if (id == skip)
+                return;
+            if (auto it = members_.find(id); it != members_.end())
+                it->second->deliver(f);
         });
     }
 

@@ -1,8 +1,8 @@
 // Plain WebSocket connections: a reader calling the handler, a writer draining a bounded queue.
 #include "server/plainws/plain_websocket.hpp"
 
-#include "server/engineio/send_queue.hpp"
 #include "server/core/shard.hpp"
+#include "server/engineio/send_queue.hpp"
 #include "server/engineio/transports.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -18,25 +18,33 @@ using protocol::engineio::frame_kind;
 class plain_peer final : public websocket_peer, public plain_member {
 public:
     explicit plain_peer(shard& owner)
-        : owner_(owner), queue_(owner.get_executor(), owner.options().outbox_limit), id_(owner.plain().add(*this)) {}
+        : owner_(owner), queue_(owner.get_executor(), owner.options().outbox_limit),
+          id_(owner.plain().add(*this)) {}
     ~plain_peer() override { owner_.plain().remove(id_); }
     plain_peer(const plain_peer&) = delete;
     plain_peer& operator=(const plain_peer&) = delete;
 
-    void send(std::string_view data, frame_kind kind) override { deliver(frame{make_bytes(std::string(data)), kind}); }
+    void send(std::string_view data, frame_kind kind) override {
+        deliver(frame{make_bytes(std::string(data)), kind});
+    }
     void close() override { queue_.mark_closing(); }
     void join(std::string_view room) override { owner_.plain().join(id_, room); }
     void leave(std::string_view room) override { owner_.plain().leave(id_, room); }
 
-    void publish(std::string_view room, std::string_view data, frame_kind kind, self_delivery self) override {
-        rooms::plain_broadcast m{std::string(room), make_bytes(std::string(data)), kind == frame_kind::binary};
+    void publish(std::string_view room, std::string_view data, frame_kind kind,
+                 self_delivery self) override {
+        rooms::plain_broadcast m{std::string(room), make_bytes(std::string(data)),
+                                 kind == frame_kind::binary};
         for (std::size_t i = 0; i < owner_.shard_count(); ++i)
-            if (i != owner_.index()) owner_.send_to(i, m);
-        owner_.plain().deliver(m, self == self_delivery::exclude ? std::optional(id_) : std::nullopt);
+            if (i != owner_.index())
+                owner_.send_to(i, m);
+        owner_.plain().deliver(m,
+                               self == self_delivery::exclude ? std::optional(id_) : std::nullopt);
     }
 
     void deliver(const frame& f) override {
-        if (queue_.closing()) return;
+        if (queue_.closing())
+            return;
         if (!queue_.push(f)) { // a slow reader: drop what it has not read and close
             owner_.count_slow_reader();
             queue_.frames().clear();
@@ -52,11 +60,13 @@ private:
     rooms::member_id id_;
 };
 
-asio::awaitable<void> read_messages(plain_peer& peer, ws_stream& ws, const websocket_message_handler& handler) {
+asio::awaitable<void> read_messages(plain_peer& peer, ws_stream& ws,
+                                    const websocket_message_handler& handler) {
     beast::flat_buffer buffer;
     while (!peer.queue().closing()) {
         auto [ec, n] = co_await ws.async_read(buffer, asio::as_tuple(asio::use_awaitable));
-        if (ec) break;
+        if (ec)
+            break;
         std::string_view data(static_cast<const char*>(buffer.data().data()), buffer.size());
         handler(peer, data, ws.got_text() ? frame_kind::text : frame_kind::binary);
         buffer.consume(buffer.size());
@@ -64,13 +74,17 @@ asio::awaitable<void> read_messages(plain_peer& peer, ws_stream& ws, const webso
     peer.queue().mark_closing();
 }
 
-asio::awaitable<void> write_messages(plain_peer& peer, ws_stream& ws) { co_await write_frames(peer.queue(), ws, framing::by_beast); }
+asio::awaitable<void> write_messages(plain_peer& peer, ws_stream& ws) {
+    co_await write_frames(peer.queue(), ws, framing::by_beast);
+}
 
 } // namespace
 
-asio::awaitable<void> run_plain_websocket(shard& owner, http_exchange& ex, const websocket_message_handler& handler) {
+asio::awaitable<void> run_plain_websocket(shard& owner, http_exchange& ex,
+                                          const websocket_message_handler& handler) {
     auto ws = co_await accept_websocket(ex, owner.options());
-    if (!ws) co_return;
+    if (!ws)
+        co_return;
     socket_registration registration(owner, ws->next_layer());
     plain_peer peer(owner);
     co_await (read_messages(peer, *ws, handler) && write_messages(peer, *ws));

@@ -9,6 +9,7 @@ namespace imedge::server {
 class shard;
 
 /// Accepts the WebSocket of `ex` and hands every message to `handler` until it closes.
-asio::awaitable<void> run_plain_websocket(shard& owner, http_exchange& ex, const websocket_message_handler& handler);
+asio::awaitable<void> run_plain_websocket(shard& owner, http_exchange& ex,
+                                          const websocket_message_handler& handler);
 
 } // namespace imedge::server

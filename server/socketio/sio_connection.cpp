@@ -2,8 +2,8 @@
 #include "server/socketio/sio_connection.hpp"
 
 #include "server/api/app.hpp"
-#include "server/engineio/eio_session.hpp"
 #include "server/core/shard.hpp"
+#include "server/engineio/eio_session.hpp"
 
 #include "protocol/json_text.hpp"
 
@@ -27,28 +27,35 @@ std::string connect_error_json(std::string_view message, std::string_view data_j
 }
 } // namespace
 
-void sio_connection::fail(eio_session& s) { s.close("parse error"); }
+void sio_connection::fail(eio_session& s) {
+    s.close("parse error");
+}
 
 std::shared_ptr<sio_socket> sio_connection::find(std::string_view nsp) const {
     for (const auto& s : sockets_)
-        if (s->nsp() == nsp) return s;
+        if (s->nsp() == nsp)
+            return s;
     return nullptr;
 }
 
 void sio_connection::on_message(eio_session& s, protocol::engineio::packet&& p) {
     auto assembled = p.kind == frame_kind::binary ? assembler_.feed_binary(std::move(p.data))
                                                   : assembler_.feed_text(p.data);
-    if (!assembled) return fail(s);
-    if (*assembled) handle(s, std::move(**assembled));
+    if (!assembled)
+        return fail(s);
+    if (*assembled)
+        handle(s, std::move(**assembled));
 }
 
 void sio_connection::handle(eio_session& s, inbound_packet&& p) {
     auto socket = find(p.nsp);
     if (p.type == packet_type::connect) {
-        if (socket) return fail(s); // a second CONNECT for the same namespace
+        if (socket)
+            return fail(s); // a second CONNECT for the same namespace
         return connect(s, std::move(p));
     }
-    if (!socket || p.type == packet_type::connect_error) return fail(s);
+    if (!socket || p.type == packet_type::connect_error)
+        return fail(s);
     if (socket->connecting()) {
         socket->backlog.push_back(std::move(p));
         return;
@@ -60,18 +67,20 @@ void sio_connection::connect(eio_session& s, inbound_packet&& p) {
     auto& host = owner_.socketio();
     auto* ns = host.find_namespace(p.nsp);
     if (!ns) {
-        s.send_text(encode_control(packet_type::connect_error, p.nsp, R"({"message":"Invalid namespace"})"));
+        s.send_text(encode_control(packet_type::connect_error, p.nsp,
+                                   R"({"message":"Invalid namespace"})"));
         return;
     }
     auto auth = host.decoder().decode_connect(p.json);
-    if (!auth) return fail(s);
+    if (!auth)
+        return fail(s);
 
     auto socket = std::make_shared<sio_socket>(s, *ns, owner_.ids().next());
     sockets_.push_back(socket);
     host.add_socket(*socket); // emits to its sid during the handler are held until CONNECT is sent
 
-    connect_request request{server_ref(owner_, ns->name), socket->sid(), auth->empty() ? "{}" : std::move(*auth),
-                            s.handshake()};
+    connect_request request{server_ref(owner_, ns->name), socket->sid(),
+                            auth->empty() ? "{}" : std::move(*auth), s.handshake()};
     const auto& handlers = *ns->handlers;
     if (handlers.sync_connect()) {
         connect_result result;
@@ -89,8 +98,10 @@ void sio_connection::connect(eio_session& s, inbound_packet&& p) {
                        [this, weak](std::exception_ptr e, connect_result result) {
                            log_coroutine_exception(e, "connect handler");
                            auto socket = weak.lock();
-                           if (!socket || socket->session().is_closed()) return;
-                           if (e) result = connect_result::reject("Internal server error");
+                           if (!socket || socket->session().is_closed())
+                               return;
+                           if (e)
+                               result = connect_result::reject("Internal server error");
                            finish_connect(std::move(socket), std::move(result));
                        });
     } else {
@@ -99,7 +110,8 @@ void sio_connection::connect(eio_session& s, inbound_packet&& p) {
 }
 
 void sio_connection::finish_connect(std::shared_ptr<sio_socket> socket, connect_result result) {
-    if (!socket->connecting()) return;
+    if (!socket->connecting())
+        return;
     if (!result.accepted) {
         owner_.socketio().remove_socket(*socket);
         socket->mark_disconnected();
@@ -114,7 +126,8 @@ void sio_connection::finish_connect(std::shared_ptr<sio_socket> socket, connect_
     socket->mark_connected();
     auto backlog = std::move(socket->backlog);
     for (auto& p : backlog) {
-        if (socket->session().is_closed() || !socket->connected()) break;
+        if (socket->session().is_closed() || !socket->connected())
+            break;
         dispatch(*socket, std::move(p));
     }
 }
@@ -126,12 +139,15 @@ void sio_connection::dispatch(sio_socket& socket, inbound_packet&& p) {
     case packet_type::event:
     case packet_type::binary_event: {
         auto decoded = decoder.decode_event(p.json, p.attachments.size());
-        if (!decoded) return fail(s);
+        if (!decoded)
+            return fail(s);
         decoded->args.attachments = std::move(p.attachments);
         const auto* entry = socket.ns().handlers->find(decoded->name);
-        if (!entry) return;
+        if (!entry)
+            return;
         event e{server_ref(owner_, socket.nsp()), socket.sid(), std::move(decoded->name),
-                std::move(decoded->args), p.ack_id ? ack_sender(socket.weak_from_this(), *p.ack_id) : ack_sender{}};
+                std::move(decoded->args),
+                p.ack_id ? ack_sender(socket.weak_from_this(), *p.ack_id) : ack_sender{}};
         if (entry->sync) {
             try {
                 entry->sync(e);
@@ -139,16 +155,19 @@ void sio_connection::dispatch(sio_socket& socket, inbound_packet&& p) {
                 log_coroutine_exception(std::current_exception(), "event handler");
             }
         } else {
-            asio::co_spawn(owner_.get_executor(), entry->coro(std::move(e)),
-                           [](std::exception_ptr ex) { log_coroutine_exception(ex, "event handler"); });
+            asio::co_spawn(
+                owner_.get_executor(), entry->coro(std::move(e)),
+                [](std::exception_ptr ex) { log_coroutine_exception(ex, "event handler"); });
         }
         return;
     }
     case packet_type::ack:
     case packet_type::binary_ack: {
-        if (!p.ack_id) return fail(s);
+        if (!p.ack_id)
+            return fail(s);
         auto decoded = decoder.decode_ack(p.json, p.attachments.size());
-        if (!decoded) return fail(s);
+        if (!decoded)
+            return fail(s);
         decoded->attachments = std::move(p.attachments);
         socket.resolve_ack(*p.ack_id, std::move(*decoded));
         return;
@@ -162,10 +181,12 @@ void sio_connection::dispatch(sio_socket& socket, inbound_packet&& p) {
     }
 }
 
-void sio_connection::disconnect_socket(sio_socket& socket, std::string_view reason, bool notify_client) {
+void sio_connection::disconnect_socket(sio_socket& socket, std::string_view reason,
+                                       bool notify_client) {
     auto keep = socket.shared_from_this();
     bool was_connected = socket.connected();
-    if (notify_client && was_connected) socket.send_now(encode_control(packet_type::disconnect, socket.nsp()));
+    if (notify_client && was_connected)
+        socket.send_now(encode_control(packet_type::disconnect, socket.nsp()));
     socket.mark_disconnected();
     if (was_connected) {
         if (const auto& on_disconnect = socket.ns().handlers->disconnect())
@@ -176,13 +197,16 @@ void sio_connection::disconnect_socket(sio_socket& socket, std::string_view reas
 }
 
 void sio_connection::on_close(eio_session&, std::string_view reason) {
-    // Engine.IO reasons are Socket.IO's disconnect reasons ("transport close", "ping timeout", ...).
+    // Engine.IO reasons are Socket.IO's disconnect reasons ("transport close", "ping timeout",
+    // ...).
     auto sockets = sockets_;
-    for (auto& socket : sockets) disconnect_socket(*socket, reason, false);
+    for (auto& socket : sockets)
+        disconnect_socket(*socket, reason, false);
 }
 
 void sio_connection::on_connect_deadline(eio_session& s) {
-    if (!ever_connected_ && sockets_.empty()) s.close("connect timeout");
+    if (!ever_connected_ && sockets_.empty())
+        s.close("connect timeout");
 }
 
 } // namespace imedge::server

@@ -14,15 +14,16 @@ namespace imedge::server {
 using rooms::encoded_packet;
 
 /// EVENT (or BINARY_EVENT when the payload has attachments), with an ack id if given.
-std::shared_ptr<const encoded_packet> encode_event(std::string_view nsp, std::string_view event,
-                                                   const protocol::socketio::payload& data,
-                                                   std::optional<std::uint64_t> ack_id = std::nullopt);
+std::shared_ptr<const encoded_packet>
+encode_event(std::string_view nsp, std::string_view event, const protocol::socketio::payload& data,
+             std::optional<std::uint64_t> ack_id = std::nullopt);
 
 /// ACK (or BINARY_ACK).
 std::shared_ptr<const encoded_packet> encode_ack(std::string_view nsp, std::uint64_t ack_id,
                                                  const protocol::socketio::payload& data);
 
 /// A packet without attachments: CONNECT, DISCONNECT, CONNECT_ERROR.
-std::string encode_control(protocol::socketio::packet_type type, std::string_view nsp, std::string_view json = {});
+std::string encode_control(protocol::socketio::packet_type type, std::string_view nsp,
+                           std::string_view json = {});
 
 } // namespace imedge::server

@@ -1,8 +1,8 @@
 // sio_socket: sending, holding packets until connected, and server-to-client acks.
 #include "server/socketio/sio_socket.hpp"
 
-#include "server/engineio/eio_session.hpp"
 #include "server/core/shard.hpp"
+#include "server/engineio/eio_session.hpp"
 #include "server/socketio/socketio_host.hpp"
 
 namespace imedge::server {
@@ -15,37 +15,48 @@ sio_socket::~sio_socket() {
     auto acks = std::move(acks_);
     for (auto& [id, pending] : acks) {
         pending.timer->cancel();
-        if (pending.done) pending.done(std::nullopt);
+        if (pending.done)
+            pending.done(std::nullopt);
     }
 }
 
-const std::string& sio_socket::nsp() const { return ns_->name; }
+const std::string& sio_socket::nsp() const {
+    return ns_->name;
+}
 
 void sio_socket::send(const encoded_packet& p) {
-    if (state_ == state::disconnected) return;
+    if (state_ == state::disconnected)
+        return;
     if (state_ == state::connecting) {
         held_.push_back({p.text, frame_kind::text});
-        for (const auto& a : p.attachments) held_.push_back({a, frame_kind::binary});
+        for (const auto& a : p.attachments)
+            held_.push_back({a, frame_kind::binary});
         return;
     }
     session_->send({p.text, frame_kind::text});
-    for (const auto& a : p.attachments) session_->send({a, frame_kind::binary});
+    for (const auto& a : p.attachments)
+        session_->send({a, frame_kind::binary});
 }
 
-void sio_socket::send_now(std::string text) { session_->send_text(std::move(text)); }
+void sio_socket::send_now(std::string text) {
+    session_->send_text(std::move(text));
+}
 
 void sio_socket::mark_connected() {
     state_ = state::connected;
     auto held = std::move(held_);
-    for (auto& f : held) session_->send(std::move(f));
+    for (auto& f : held)
+        session_->send(std::move(f));
 }
 
 std::uint64_t sio_socket::expect_ack(ack_callback done, std::chrono::milliseconds timeout) {
     std::uint64_t id = next_ack_id_++;
     auto timer = std::make_unique<wake_timer>(session_->owner().get_executor(), timeout);
     timer->async_wait([weak = weak_from_this(), id](boost::system::error_code ec) {
-        if (ec) return; // cancelled: the ack came, or the socket went away
-        if (auto self = weak.lock()) self->expire_ack(id);
+        if (ec)
+            return; // cancelled: the ack came, or the socket went away
+        if (auto self = weak.lock())
+            self->expire_ack(id);
     });
     acks_.emplace(id, pending_ack{std::move(done), std::move(timer)});
     return id;
@@ -53,19 +64,23 @@ std::uint64_t sio_socket::expect_ack(ack_callback done, std::chrono::millisecond
 
 void sio_socket::resolve_ack(std::uint64_t id, args a) {
     auto it = acks_.find(id);
-    if (it == acks_.end()) return; // late or unknown: the timeout already answered
+    if (it == acks_.end())
+        return; // late or unknown: the timeout already answered
     auto pending = std::move(it->second);
     acks_.erase(it);
     pending.timer->cancel();
-    if (pending.done) pending.done(std::move(a));
+    if (pending.done)
+        pending.done(std::move(a));
 }
 
 void sio_socket::expire_ack(std::uint64_t id) {
     auto it = acks_.find(id);
-    if (it == acks_.end()) return;
+    if (it == acks_.end())
+        return;
     auto pending = std::move(it->second);
     acks_.erase(it);
-    if (pending.done) pending.done(std::nullopt);
+    if (pending.done)
+        pending.done(std::nullopt);
 }
 
 } // namespace imedge::server

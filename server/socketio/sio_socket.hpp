@@ -39,7 +39,10 @@ public:
 
     /// Marks the socket connected and sends what was held.
     void mark_connected();
-    void mark_disconnected() { state_ = state::disconnected; held_.clear(); }
+    void mark_disconnected() {
+        state_ = state::disconnected;
+        held_.clear();
+    }
 
     /// Registers `done` for the ack with the returned id; calls it with nullopt after `timeout`.
     std::uint64_t expect_ack(ack_callback done, std::chrono::milliseconds timeout);

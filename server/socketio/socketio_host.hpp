@@ -55,7 +55,8 @@ public:
     /// Asks the owner shard of `sid` (maybe this one); the callback runs on this shard.
     void fetch_rooms(std::string_view nsp, std::string_view sid, rooms_callback done);
     void fetch_session(std::string_view nsp, std::string_view sid,
-                       std::optional<std::pair<std::string, std::string>> set, session_callback done);
+                       std::optional<std::pair<std::string, std::string>> set,
+                       session_callback done);
 
     /// Messages from other shards.
     void on_message(rooms::broadcast&& m);
@@ -75,7 +76,8 @@ private:
 
     shard& owner_;
     std::map<std::string, namespace_state, std::less<>> namespaces_;
-    std::unordered_map<std::string, sio_socket*> sockets_; // by sid (sids are unique across namespaces)
+    std::unordered_map<std::string, sio_socket*>
+        sockets_; // by sid (sids are unique across namespaces)
     rooms::member_id next_member_ = 1;
     protocol::socketio::json_decoder decoder_;
     std::uint64_t next_request_ = 1;

@@ -17,7 +17,8 @@ namespace {
 std::string json_array(const std::vector<std::string>& items) {
     std::string out = "[";
     for (const auto& i : items) {
-        if (out.size() > 1) out += ',';
+        if (out.size() > 1)
+            out += ',';
         out += protocol::json_string(i);
     }
     return out + "]";
@@ -65,7 +66,8 @@ test_server::test_server(server_options options) : app_(std::move(options)) {
             [](event& e) {
                 auto n = std::stoi(e.args[1].json);
                 for (int i = 0; i < n; ++i)
-                    e.io.emit("seq", payload().add_int(i), {.to = {std::string(e.args.string_at(0))}});
+                    e.io.emit("seq", payload().add_int(i),
+                              {.to = {std::string(e.args.string_at(0))}});
             })
         .on("flood",
             // Paced at about 2000 messages/s: a rate a reader that keeps reading sustains.
@@ -84,7 +86,8 @@ test_server::test_server(server_options options) : app_(std::move(options)) {
             })
         .on("ask",
             [](event e) -> boost::asio::awaitable<void> {
-                auto answer = co_await e.io.call(std::string(e.args.string_at(0)), "q", payload().add_int(7), 1000ms);
+                auto answer = co_await e.io.call(std::string(e.args.string_at(0)), "q",
+                                                 payload().add_int(7), 1000ms);
                 e.ack(answer ? payload(*answer) : payload().add_string("timeout"));
             })
         .on("rooms-of",
@@ -111,7 +114,8 @@ test_server::test_server(server_options options) : app_(std::move(options)) {
             peer.join(room);
             peer.send("joined", frame_kind::text);
         } else if (op == "pub" || op == "chat") {
-            peer.publish(room, text, kind, op == "chat" ? self_delivery::exclude : self_delivery::include);
+            peer.publish(room, text, kind,
+                         op == "chat" ? self_delivery::exclude : self_delivery::include);
         } else {
             peer.send(data, kind);
         }

@@ -20,7 +20,8 @@ using tcp = boost::asio::ip::tcp;
 class ws_client {
 public:
     ws_client(std::uint16_t port, std::string path = "/socket.io/?EIO=4&transport=websocket",
-              std::chrono::milliseconds timeout = std::chrono::milliseconds(5000), int receive_buffer = 0);
+              std::chrono::milliseconds timeout = std::chrono::milliseconds(5000),
+              int receive_buffer = 0);
 
     /// The Engine.IO sid from the open packet.
     const std::string& eio_sid() const { return eio_sid_; }
@@ -30,7 +31,8 @@ public:
 
     void send_text(std::string_view packet);
     /// Sends 42[<event>,<args_json...>] with an optional ack id.
-    void emit(std::string_view event, std::string_view args_json = {}, std::optional<int> ack_id = std::nullopt);
+    void emit(std::string_view event, std::string_view args_json = {},
+              std::optional<int> ack_id = std::nullopt);
     /// The next packet that is not a ping (pings are answered), or nullopt on timeout/close.
     std::optional<std::string> read();
     /// Reads until a packet starts with `prefix`; nullopt if it does not come in time.
