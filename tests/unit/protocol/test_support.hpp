@@ -45,29 +45,6 @@ private:
     std::uint64_t state_;
 };
 
-/// Cuts `bytes` into consecutive chunks of random length 0..max_chunk (empty chunks included,
-/// as a network read may return nothing new).
-inline std::vector<std::string> random_chunks(std::string_view bytes, prng& rng,
-                                              std::size_t max_chunk) {
-    std::vector<std::string> chunks;
-    while (!bytes.empty()) {
-        std::size_t n = std::min(bytes.size(), rng.below(max_chunk + 1));
-        chunks.emplace_back(bytes.substr(0, n));
-        bytes.remove_prefix(n);
-    }
-    return chunks;
-}
-
-/// Appends chunks one by one into a buffer that starts small, as a reader would, so the
-/// bytes move between allocations while being assembled.
-inline std::string reassemble(const std::vector<std::string>& chunks) {
-    std::string buffer;
-    buffer.shrink_to_fit();
-    for (const auto& c : chunks)
-        buffer.append(c);
-    return buffer;
-}
-
 /// A copy of some bytes placed in the middle of a larger buffer, with `guard` on both sides,
 /// so a decoder that reads outside its string_view sees (and trips on) the guard bytes.
 class guarded {

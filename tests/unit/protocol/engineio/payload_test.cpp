@@ -229,18 +229,6 @@ TEST_SUITE("protocol") {
                 CHECK(*r == packets);
             });
         }
-        SUBCASE("re-assembled from random splits, byte by byte up to large chunks") {
-            for_each_body([&](const std::string& body, const std::vector<packet>& packets) {
-                for (std::size_t max_chunk : {1u, 2u, 3u, 7u, 64u, 1000u}) {
-                    auto chunks = imedge::protocol::test::random_chunks(body, rng, max_chunk);
-                    std::string joined = imedge::protocol::test::reassemble(chunks);
-                    REQUIRE(joined == body);
-                    auto r = eio::decode_payload(joined, max_payload);
-                    REQUIRE(r.has_value());
-                    CHECK(*r == packets);
-                }
-            });
-        }
         SUBCASE("as a view into a larger buffer") {
             for_each_body([&](const std::string& body, const std::vector<packet>& packets) {
                 // bytes that would add a packet, or break the last one, if they were read
