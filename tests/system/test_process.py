@@ -7,6 +7,7 @@ import re
 import signal
 import socket
 import subprocess
+import threading
 import time
 import unittest
 
@@ -27,6 +28,30 @@ def start_server(args, limit_fds=None):
         proc.kill()
         raise RuntimeError(f"no readiness line: {line!r} {proc.stderr.read()}")
     return proc, int(m.group(1))
+
+
+class StderrWatch:
+    """Reads a server's stderr on a thread, so a test can wait for a line the server prints."""
+
+    def __init__(self, proc):
+        self.lines = []
+        self._cond = threading.Condition()
+        self._thread = threading.Thread(target=self._read, args=(proc.stderr,), daemon=True)
+        self._thread.start()
+
+    def _read(self, stream):
+        for line in stream:
+            with self._cond:
+                self.lines.append(line)
+                self._cond.notify_all()
+
+    def wait_for(self, text, timeout):
+        with self._cond:
+            return self._cond.wait_for(lambda: any(text in l for l in self.lines), timeout)
+
+    def text(self):
+        with self._cond:
+            return "".join(self.lines)
 
 
 def cpu_seconds(pid):
@@ -51,12 +76,14 @@ def handshake(port, timeout=5.0):
 class OutOfDescriptors(unittest.TestCase):
     def test_accept_backs_off_and_recovers(self):
         proc, port = start_server(["--shards", "1"], limit_fds=64)
+        stderr = StderrWatch(proc)
         clients = []
         try:
             # Far more connections than the server may hold descriptors for.
             for _ in range(150):
                 clients.append(socket.create_connection(("127.0.0.1", port), timeout=5))
-            time.sleep(0.3)
+            # The server says when it runs out and starts backing off.
+            self.assertTrue(stderr.wait_for("backing off", 10), stderr.text())
             before = cpu_seconds(proc.pid)
             time.sleep(1.0)
             used = cpu_seconds(proc.pid) - before
@@ -82,7 +109,6 @@ class OutOfDescriptors(unittest.TestCase):
                 c.close()
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=10)
-        self.assertIn("backing off", proc.stderr.read())
 
 
 class GracefulStop(unittest.TestCase):
