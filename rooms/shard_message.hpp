@@ -4,6 +4,7 @@
 #pragma once
 
 #include "registry.hpp"
+#include "request_table.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -119,8 +120,18 @@ struct adopt_connection {
     std::string buffered;
 };
 
-using shard_message = std::variant<broadcast, room_change, disconnect_socket, ack_request,
-                                   ack_reply, rooms_request, rooms_reply, session_request,
-                                   session_reply, close_session, plain_broadcast, adopt_connection>;
+/// What an answering shard sends back for a request_header; the asking shard's request table
+/// (server/core/shard_requests.hpp) hands it to whoever waits.
+using reply_body = std::variant<ack_reply, rooms_reply, session_reply>;
+
+struct reply {
+    request_id request;
+    reply_body body;
+};
+
+using shard_message =
+    std::variant<broadcast, room_change, disconnect_socket, ack_request, ack_reply, rooms_request,
+                 rooms_reply, session_request, session_reply, close_session, plain_broadcast,
+                 adopt_connection, reply>;
 
 } // namespace imedge::rooms

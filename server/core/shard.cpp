@@ -47,7 +47,7 @@ shard::shard(std::size_t index, const app_config& config, shard_mesh& mesh)
                  std::chrono::milliseconds(config.options.ping_interval_ms),
                  std::chrono::milliseconds(config.options.ping_timeout_ms),
                  std::chrono::milliseconds(config.options.connect_timeout_ms)),
-      engineio_(*this), socketio_(*this) {}
+      engineio_(*this), socketio_(*this), requests_(context_.get_executor(), index) {}
 
 std::uint16_t shard::listen(const tcp::endpoint& endpoint) {
     acceptor_.open(endpoint.protocol());
@@ -155,6 +155,8 @@ void shard::handle(std::size_t, rooms::shard_message&& m) {
                     [](std::exception_ptr e) { log_coroutine_exception(e, "adopted connection"); });
             } else if constexpr (std::is_same_v<T, rooms::plain_broadcast>) {
                 plain_.deliver(message);
+            } else if constexpr (std::is_same_v<T, rooms::reply>) {
+                requests_.on_reply(std::move(message));
             } else if constexpr (std::is_same_v<T, rooms::close_session>) {
                 if (auto s = engineio_.find(message.sid))
                     s->close(message.reason);

@@ -6,6 +6,7 @@
 #include "server/core/heartbeat.hpp"
 #include "server/core/ids.hpp"
 #include "server/core/net.hpp"
+#include "server/core/shard_requests.hpp"
 #include "server/engineio/engineio_host.hpp"
 #include "server/plainws/plain_rooms.hpp"
 #include "server/socketio/socketio_host.hpp"
@@ -65,6 +66,12 @@ public:
     /// Mesh wake-up target: handles everything waiting in this shard's rings.
     void drain_mesh();
     void flush_mesh_overflow();
+    /// Requests this shard has sent to others and is waiting on (cross-shard request/reply).
+    shard_requests& requests() { return requests_; }
+    /// Answers a request that `header` names (to the asking shard, maybe this one).
+    void reply_to(rooms::request_header header, rooms::reply_body body) {
+        send_to(header.origin, rooms::reply{header.id, std::move(body)});
+    }
 
     /// Connections register their socket here so a stop can close them: idle keep-alive ones
     /// at once, busy ones when the stop's time bound has passed.
@@ -95,6 +102,8 @@ private:
     std::unordered_map<tcp::socket*, activity> open_sockets_;
     std::size_t open_connections_ = 0;
     bool stopping_ = false;
+    // Last: destroyed first, while what a waiting completion refers to still exists.
+    shard_requests requests_;
 };
 
 /// Keeps a busy connection's socket registered with its shard for as long as it lives.
