@@ -1,5 +1,5 @@
 // Deadline lanes with time as a value: ordering, earliest-deadline hints, due entries only.
-#include "server/core/deadline_lanes.hpp"
+#include "protocol/engineio/deadline_lanes.hpp"
 
 #include <doctest.h>
 
@@ -7,9 +7,9 @@
 
 using namespace std::chrono_literals;
 using clock_type = std::chrono::steady_clock;
-using lanes_type = imedge::server::deadline_lanes<int, 3>;
+using lanes_type = imedge::protocol::engineio::deadline_lanes<int, 3>;
 
-TEST_SUITE("server") {
+TEST_SUITE("protocol") {
 
     TEST_CASE("entries come out when due, in deadline order per lane, and not before") {
         lanes_type lanes({100ms, 30ms, 500ms});

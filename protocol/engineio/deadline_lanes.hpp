@@ -8,7 +8,7 @@
 #include <cstddef>
 #include <deque>
 
-namespace imedge::server {
+namespace imedge::protocol::engineio {
 
 template <class Entry, std::size_t Lanes, class Clock = std::chrono::steady_clock>
 class deadline_lanes {
@@ -78,4 +78,4 @@ private:
     std::array<lane_state, Lanes> lanes_;
 };
 
-} // namespace imedge::server
+} // namespace imedge::protocol::engineio
