@@ -6,6 +6,8 @@
 #include "registry.hpp"
 #include "request_table.hpp"
 
+#include "protocol/engineio/session.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -103,7 +105,7 @@ struct session_reply {
 /// refused an oversized POST for it.
 struct close_session {
     std::string sid;
-    std::string reason;
+    protocol::engineio::close_reason reason;
 };
 
 /// Deliver `data` to the plain WebSocket peers in `room` on the receiving shard.

@@ -26,9 +26,7 @@ std::string_view to_string(close_reason r) {
 }
 
 namespace {
-template <class... F> struct overloaded : F... {
-    using F::operator()...;
-};
+template <class... F> struct overloaded : F... { using F::operator()...; };
 template <class... F> overloaded(F...) -> overloaded<F...>;
 } // namespace
 
@@ -45,8 +43,7 @@ session_actions session::resume(const session_input& in, clock::time_point now) 
             [&](const input::packet_received& p) { on_packet(p.type, now, out); },
             [&](const input::bad_packet&) { close(close_reason::parse_error, out); },
             [&](const input::bad_payload& p) {
-                close(p.too_large ? close_reason::transport_error : close_reason::parse_error,
-                      out);
+                close(p.too_large ? close_reason::transport_error : close_reason::parse_error, out);
                 out.push(action::reply_error{http_error::bad_request});
             },
             [&](const input::post_arrived&) {
@@ -118,8 +115,7 @@ session_actions session::resume(const session_input& in, clock::time_point now) 
             [&](const input::upgrade_failed&) { upgrading_ = probed_ = false; },
             [&](const input::deadline_fired& d) { on_deadline(d, now, out); },
             [&](const input::transport_lost& t) {
-                close(t.clean ? close_reason::transport_close : close_reason::transport_error,
-                      out);
+                close(t.clean ? close_reason::transport_close : close_reason::transport_error, out);
             },
             [&](const input::outbox_full&) {
                 if (closed_ || overflowed_)
@@ -172,6 +168,10 @@ void session::on_get(bool outbox_empty, session_actions& out) {
         answer(action::get_answer::payload);
     else if (closed_)
         answer(action::get_answer::close);
+    else if (probed_)
+        // Probed: the client pauses polling and waits for this GET before it sends "5", so a GET
+        // that arrives after the probe must not be parked either.
+        answer(action::get_answer::noop);
     else
         out.push(action::park_get{});
 }

@@ -86,13 +86,12 @@ struct close_requested {
 };
 } // namespace input
 
-using session_input = std::variant<input::open, input::packet_received, input::bad_packet,
-                                   input::bad_payload, input::post_arrived, input::get_arrived,
-                                   input::get_woken, input::upgrade_requested,
-                                   input::probe_received, input::upgrade_received,
-                                   input::upgrade_failed, input::deadline_fired,
-                                   input::transport_lost, input::outbox_full,
-                                   input::close_requested>;
+using session_input =
+    std::variant<input::open, input::packet_received, input::bad_packet, input::bad_payload,
+                 input::post_arrived, input::get_arrived, input::get_woken,
+                 input::upgrade_requested, input::probe_received, input::upgrade_received,
+                 input::upgrade_failed, input::deadline_fired, input::transport_lost,
+                 input::outbox_full, input::close_requested>;
 
 namespace action {
 /// Queue a control packet of this type (open carries the handshake JSON; ping, close: no data).

@@ -35,7 +35,7 @@ const std::string& engineio_peer::sid() const {
     return session_->sid();
 }
 void engineio_peer::close() {
-    session_->close("forced close");
+    session_->close(close_reason::forced_close);
 }
 
 app app::from_args(int argc, char** argv, server_options defaults) {

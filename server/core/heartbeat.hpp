@@ -1,7 +1,8 @@
 // Per-shard deadlines for every session's pings, pongs and handshake, on one timer.
 #pragma once
 
-#include "server/core/deadline_lanes.hpp"
+#include "protocol/engineio/deadline_lanes.hpp"
+#include "protocol/engineio/session.hpp"
 #include "server/core/net.hpp"
 
 #include <cstdint>
@@ -17,7 +18,7 @@ class eio_session;
 /// Shard-local; start() and stop() on the shard thread.
 class heartbeat {
 public:
-    enum class lane : std::uint8_t { ping, pong, connect };
+    using lane = protocol::engineio::lane;
     using clock = std::chrono::steady_clock;
 
     heartbeat(executor ex, clock::duration ping_interval, clock::duration ping_timeout,
@@ -37,7 +38,7 @@ private:
 
     asio::awaitable<void> run();
 
-    deadline_lanes<entry, 3, clock> lanes_;
+    protocol::engineio::deadline_lanes<entry, 3, clock> lanes_;
     wake_timer timer_;
     bool stopped_ = false;
 };

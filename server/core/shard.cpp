@@ -183,7 +183,7 @@ void shard::stop_now() {
     stopping_ = true;
     boost::system::error_code ignored;
     acceptor_.close(ignored);
-    engineio_.close_all("server shutting down");
+    engineio_.close_all(protocol::engineio::close_reason::server_shutting_down);
     heartbeat_.stop();
     for (auto& [socket, a] : open_sockets_)
         if (a == activity::idle)

@@ -1,4 +1,4 @@
-// Engine.IO session logic.
+// Carrying out the Engine.IO session's transport-independent actions.
 #include "server/engineio/eio_session.hpp"
 
 #include "server/core/shard.hpp"
@@ -9,121 +9,100 @@
 
 namespace imedge::server {
 
+namespace eio = protocol::engineio;
 using protocol::engineio::packet_type;
+
+namespace {
+eio::session_config machine_config(const server_options& o, eio::transport t, bool connect) {
+    eio::session_config c;
+    c.initial = t;
+    c.ping_interval = std::chrono::milliseconds(o.ping_interval_ms);
+    c.ping_timeout = std::chrono::milliseconds(o.ping_timeout_ms);
+    c.connect_timeout = std::chrono::milliseconds(o.connect_timeout_ms);
+    c.connect_deadline = connect;
+    return c;
+}
+} // namespace
 
 eio_session::eio_session(shard& owner, std::string sid, transport t,
                          std::shared_ptr<const handshake_info> hs,
                          std::unique_ptr<session_handler> handler)
     : owner_(&owner), sid_(std::move(sid)), handshake_(std::move(hs)), handler_(std::move(handler)),
-      queue_(owner.context().get_executor(), owner.options().outbox_limit), transport_(t) {}
+      queue_(owner.context().get_executor(), owner.options().outbox_limit),
+      fsm_(machine_config(owner.options(), t, handler_->wants_connect_deadline())) {}
 
 void eio_session::open() {
-    const auto& o = owner_->options();
-    protocol::engineio::open_parameters p;
-    p.sid = sid_;
-    p.can_upgrade = transport_ == transport::polling;
-    p.ping_interval_ms = o.ping_interval_ms;
-    p.ping_timeout_ms = o.ping_timeout_ms;
-    p.max_payload = o.max_payload;
-    send_text(protocol::engineio::encode_text_packet(packet_type::open,
-                                                     protocol::engineio::open_packet_json(p)));
-    auto self = shared_from_this();
-    owner_->beat().schedule(heartbeat::lane::ping, self, heartbeat_epoch_);
-    if (handler_->wants_connect_deadline())
-        owner_->beat().schedule(heartbeat::lane::connect, self, heartbeat_epoch_);
+    feed(eio::input::open{});
     handler_->on_open(*this);
 }
 
 void eio_session::send(frame f) {
-    if (closed_ || overflowed_)
+    if (!fsm_.accepts_packets())
         return;
     if (!queue_.push(std::move(f))) {
-        // Closed from the event loop, not here: send() runs inside broadcasts and handlers
-        // that must not see the session vanish under them.
-        overflowed_ = true;
         owner_->count_slow_reader();
-        asio::post(owner_->get_executor(),
-                   [self = shared_from_this()] { self->close("slow reader"); });
+        feed(eio::input::outbox_full{});
     }
 }
 
-void eio_session::close(std::string_view reason) {
-    if (closed_)
-        return;
-    closed_ = true;
+void eio_session::receive(eio::packet&& p) {
+    auto self = shared_from_this(); // the handler may close the session
+    for (const auto& a : fsm_.resume(eio::input::packet_received{p.type}, eio::clock::now())) {
+        if (std::holds_alternative<eio::action::deliver>(a))
+            handler_->on_message(*this, std::move(p));
+        else
+            carry_out(a);
+    }
+}
+
+session_actions eio_session::feed(const session_input& in) {
     auto self = shared_from_this(); // keep alive while the handler and the table let go
-    handler_->on_close(*this, reason);
-    // Long-polling clients learn of the close from a close packet; WebSocket ones from the
-    // close frame the writer sends after flushing.
-    if (reason == "slow reader")
-        queue_.frames().clear(); // it would not read them anyway
-    if (transport_ == transport::polling && reason != "transport close")
-        queue_.push(text_frame(protocol::engineio::encode_text_packet(packet_type::close)));
-    queue_.mark_closing();
-    owner_->engineio().forget(sid_);
+    auto acts = fsm_.resume(in, eio::clock::now());
+    for (const auto& a : acts)
+        carry_out(a);
+    return acts;
 }
 
-void eio_session::receive(protocol::engineio::packet&& p) {
-    if (closed_)
-        return;
-    switch (p.type) {
-    case packet_type::message:
-        handler_->on_message(*this, std::move(p));
-        break;
-    case packet_type::pong:
-        if (awaiting_pong_) {
-            awaiting_pong_ = false;
-            owner_->beat().schedule(heartbeat::lane::ping, shared_from_this(), ++heartbeat_epoch_);
+void eio_session::carry_out(const eio::session_action& a) {
+    namespace act = eio::action;
+    if (const auto* q = std::get_if<act::queue_packet>(&a)) {
+        std::string data;
+        if (q->type == packet_type::open) {
+            const auto& o = owner_->options();
+            eio::open_parameters p;
+            p.sid = sid_;
+            p.can_upgrade = fsm_.writer() == transport::polling;
+            p.ping_interval_ms = o.ping_interval_ms;
+            p.ping_timeout_ms = o.ping_timeout_ms;
+            p.max_payload = o.max_payload;
+            data = eio::open_packet_json(p);
         }
-        break;
-    case packet_type::close:
-        close("transport close");
-        break;
-    case packet_type::noop:
-    case packet_type::ping: // v4 clients do not ping; a stray one is harmless
-        break;
-    case packet_type::open:
-    case packet_type::upgrade:
-        close("parse error");
-        break;
-    }
-}
-
-void eio_session::on_deadline(heartbeat::lane l, std::uint32_t epoch) {
-    if (closed_)
-        return;
-    switch (l) {
-    case heartbeat::lane::ping:
-        if (epoch != heartbeat_epoch_ || awaiting_pong_)
-            return;
-        awaiting_pong_ = true;
-        send_text(protocol::engineio::encode_text_packet(packet_type::ping));
-        owner_->beat().schedule(heartbeat::lane::pong, shared_from_this(), ++heartbeat_epoch_);
-        break;
-    case heartbeat::lane::pong:
-        if (epoch == heartbeat_epoch_ && awaiting_pong_)
-            close("ping timeout");
-        break;
-    case heartbeat::lane::connect:
+        if (!queue_.push(text_frame(eio::encode_text_packet(q->type, data))) &&
+            fsm_.accepts_packets()) {
+            owner_->count_slow_reader();
+            feed(eio::input::outbox_full{});
+        }
+    } else if (const auto* d = std::get_if<act::arm_deadline>(&a)) {
+        owner_->beat().schedule(d->lane, shared_from_this(), d->epoch);
+    } else if (std::holds_alternative<act::connect_deadline>(a)) {
         handler_->on_connect_deadline(*this);
-        break;
+    } else if (const auto* c = std::get_if<act::close_session>(&a)) {
+        handler_->on_close(*this, eio::to_string(c->reason));
+        owner_->engineio().forget(sid_);
+    } else if (std::holds_alternative<act::drop_queued>(a)) {
+        queue_.frames().clear();
+    } else if (const auto* l = std::get_if<act::close_later>(&a)) {
+        // Not here: the overflowing send runs inside broadcasts and handlers that must not see
+        // the session vanish under them.
+        asio::post(owner_->get_executor(),
+                   [self = shared_from_this(), r = l->reason] { self->close(r); });
+    } else if (std::holds_alternative<act::end_writer>(a)) {
+        queue_.mark_closing();
+    } else if (std::holds_alternative<act::wake_get>(a) ||
+               std::holds_alternative<act::switch_transport>(a)) {
+        queue_.notify();
     }
-}
-
-void eio_session::begin_upgrade() {
-    upgrading_ = true;
-}
-
-void eio_session::finish_upgrade() {
-    upgrading_ = false;
-    transport_ = transport::websocket;
-    noop_requested = get_pending; // release a GET still parked on the old transport
-    queue_.notify();
-}
-
-void eio_session::cancel_upgrade() {
-    upgrading_ = false;
-    noop_requested = false;
+    // The rest (answer_get, park_get, reply_error, the upgrade's) belong to the transport.
 }
 
 } // namespace imedge::server

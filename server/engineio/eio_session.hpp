@@ -1,13 +1,14 @@
-// One Engine.IO v4 session: its state, its outgoing queue, its heartbeat, and the switch from
-// long-polling to WebSocket. Transports (polling.cpp, websocket_transport.cpp) move the bytes.
+// One Engine.IO v4 session on its shard: the state machine (protocol/engineio/session), its
+// outgoing queue and its application handler. It carries out the machine's actions that need no
+// transport; the transports (polling.cpp, websocket_transport.cpp) carry out the rest.
 #pragma once
 
 #include "server/api/handlers.hpp"
-#include "server/core/heartbeat.hpp"
 #include "server/engineio/send_queue.hpp"
 #include "server/engineio/session_handler.hpp"
 
 #include "protocol/engineio/handshake.hpp"
+#include "protocol/engineio/session.hpp"
 
 #include <memory>
 #include <string>
@@ -15,6 +16,17 @@
 namespace imedge::server {
 
 class shard;
+using protocol::engineio::close_reason;
+using protocol::engineio::session_actions;
+using protocol::engineio::session_input;
+
+/// The first action of type T among `acts`, or null.
+template <class T> const T* find_action(const session_actions& acts) {
+    for (const auto& a : acts)
+        if (const T* t = std::get_if<T>(&a))
+            return t;
+    return nullptr;
+}
 
 /// Owned by its shard's engineio_host (and by the coroutines serving it); touched only on that
 /// shard's thread. Cost when idle: this object, its handler and three heartbeat entries.
@@ -32,48 +44,45 @@ public:
     const std::shared_ptr<const handshake_info>& handshake() const { return handshake_; }
     session_handler& handler() { return *handler_; }
 
-    transport current_transport() const { return transport_; }
-    bool is_closed() const { return closed_; }
-    bool is_upgrading() const { return upgrading_; }
+    /// The transport that owns the writer.
+    transport current_transport() const { return fsm_.writer(); }
+    bool is_closed() const { return fsm_.closed(); }
 
     /// Queues the open packet, starts the heartbeat, tells the handler.
     void open();
 
-    /// Queues a frame for whichever transport is current. A reader too slow to keep the
+    /// Queues a frame for whichever transport owns the writer. A reader too slow to keep the
     /// outbox under its bound is disconnected ("slow reader").
     void send(frame f);
     void send_text(std::string encoded_packet) { send(text_frame(std::move(encoded_packet))); }
 
     /// Closes the session once: tells the handler, leaves the shard's table, lets the writer
     /// flush what is queued and close the transport.
-    void close(std::string_view reason);
+    void close(close_reason reason) { feed(protocol::engineio::input::close_requested{reason}); }
 
     /// A packet from the client, over either transport.
     void receive(protocol::engineio::packet&& p);
 
     /// Heartbeat callback (see heartbeat::schedule).
-    void on_deadline(heartbeat::lane l, std::uint32_t epoch);
+    void on_deadline(protocol::engineio::lane l, std::uint32_t epoch) {
+        feed(protocol::engineio::input::deadline_fired{l, epoch});
+    }
 
-    // Transport plumbing.
+    /// Feeds one input to the state machine and carries out the actions that need no
+    /// transport; returns all of them, for the transport to carry out its own.
+    session_actions feed(const session_input& in);
+
     send_queue& queue() { return queue_; }
-    bool get_pending = false;    // a long-poll GET is waiting (one at a time)
-    bool noop_requested = false; // release the pending GET with a noop (upgrade in progress)
-    void begin_upgrade();
-    void finish_upgrade(); // the client sent "5": WebSocket from now on
-    void cancel_upgrade();
 
 private:
+    void carry_out(const protocol::engineio::session_action& a);
+
     shard* owner_;
     std::string sid_;
     std::shared_ptr<const handshake_info> handshake_;
     std::unique_ptr<session_handler> handler_;
     send_queue queue_;
-    std::uint32_t heartbeat_epoch_ = 0;
-    transport transport_;
-    bool closed_ = false;
-    bool overflowed_ = false; // the outbox passed its bound: closing, drop further sends
-    bool upgrading_ = false;
-    bool awaiting_pong_ = false;
+    protocol::engineio::session fsm_;
 };
 
 } // namespace imedge::server

@@ -21,7 +21,7 @@ using protocol::engineio::transport;
 
 namespace {
 
-enum class websocket_start : std::uint8_t { open, upgrade };
+enum class websocket_start : std::uint8_t { open, upgrade, refuse };
 
 // The life of an accepted WebSocket, in a coroutine of its own. Counted as an open connection
 // by its shard until it ends (see spawn_websocket).
@@ -30,6 +30,8 @@ asio::awaitable<void> serve_websocket(shard& owner, std::unique_ptr<ws_stream> w
     socket_registration registration(owner, ws->next_layer());
     if (start == websocket_start::upgrade)
         co_await upgrade_to_websocket(std::move(s), *ws);
+    else if (start == websocket_start::refuse)
+        co_await close_websocket(*ws);
     else
         co_await run_websocket(std::move(s), *ws);
 }
@@ -54,7 +56,7 @@ std::shared_ptr<eio_session> engineio_host::find(std::string_view sid) const {
     return it == sessions_.end() ? nullptr : it->second;
 }
 
-void engineio_host::close_all(std::string_view reason) {
+void engineio_host::close_all(close_reason reason) {
     std::vector<std::shared_ptr<eio_session>> all;
     all.reserve(sessions_.size());
     for (auto& [sid, s] : sessions_)
@@ -138,16 +140,21 @@ asio::awaitable<connection_next> engineio_host::serve(http_exchange& ex, std::st
     if (!s)
         co_return co_await respond_error(ex, o, http_error::unknown_sid);
     if (*tr == transport::websocket) {
-        if (s->current_transport() != transport::polling || s->is_upgrading())
-            co_return co_await respond_error(ex, o, http_error::bad_request);
+        // Decided before the asynchronous handshake: one upgrade at a time, one writer.
+        auto acts = s->feed(protocol::engineio::input::upgrade_requested{});
+        if (const auto* e = find_action<protocol::engineio::action::reply_error>(acts))
+            co_return co_await respond_error(ex, o, e->error);
+        bool take = find_action<protocol::engineio::action::accept_upgrade>(acts) != nullptr;
         auto ws = co_await accept_websocket(ex, o);
-        if (!ws)
+        if (!ws) {
+            if (take)
+                s->feed(protocol::engineio::input::upgrade_failed{});
             co_return connection_next::taken;
-        spawn_websocket(owner_, std::move(ws), std::move(s), websocket_start::upgrade);
+        }
+        spawn_websocket(owner_, std::move(ws), take ? std::move(s) : nullptr,
+                        take ? websocket_start::upgrade : websocket_start::refuse);
         co_return connection_next::taken;
     }
-    if (s->current_transport() != transport::polling)
-        co_return co_await respond_error(ex, o, http_error::bad_request);
     if (req.method() == http::verb::get)
         co_return co_await serve_poll_get(std::move(s), ex);
     if (req.method() == http::verb::post)

@@ -3,6 +3,8 @@
 
 #include "server/core/net.hpp"
 
+#include "protocol/engineio/session.hpp"
+
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
@@ -43,7 +45,7 @@ public:
     std::shared_ptr<eio_session> find(std::string_view sid) const;
     void forget(const std::string& sid) { sessions_.erase(sid); }
     std::size_t size() const { return sessions_.size(); }
-    void close_all(std::string_view reason);
+    void close_all(protocol::engineio::close_reason reason);
 
 private:
     asio::awaitable<connection_next> handshake(http_exchange& ex, std::string_view path,

@@ -1,4 +1,5 @@
-// HTTP long-polling (engine.io-protocol v4, "HTTP long-polling").
+// HTTP long-polling (engine.io-protocol v4, "HTTP long-polling"): feeds the session machine the
+// requests and answers them as it says.
 #include "server/core/shard.hpp"
 #include "server/engineio/eio_session.hpp"
 #include "server/engineio/transports.hpp"
@@ -8,35 +9,39 @@
 
 namespace imedge::server {
 
-using protocol::engineio::http_error;
+namespace eio = protocol::engineio;
+namespace act = eio::action;
 
 asio::awaitable<connection_next> serve_poll_get(std::shared_ptr<eio_session> s, http_exchange& ex) {
     const auto& o = s->owner().options();
-    if (s->get_pending) {
-        // Two GETs at once is a protocol violation: end the session (the first GET then
-        // returns with the close packet).
-        s->close("transport error");
-        co_return co_await respond_error(ex, o, http_error::bad_request);
-    }
-    s->get_pending = true;
     auto& q = s->queue();
-    while (q.frames().empty() && !q.closing() && !s->noop_requested &&
-           s->current_transport() == eio_session::transport::polling)
+    auto acts = s->feed(eio::input::get_arrived{q.frames().empty()});
+    const act::answer_get* answer = nullptr;
+    for (;;) {
+        if (const auto* e = find_action<act::reply_error>(acts))
+            co_return co_await respond_error(ex, o, e->error);
+        if ((answer = find_action<act::answer_get>(acts)))
+            break;
         co_await q.wait();
-    s->get_pending = false;
+        acts = s->feed(eio::input::get_woken{q.frames().empty()});
+    }
 
     std::string body;
-    if (s->current_transport() != eio_session::transport::polling || q.frames().empty()) {
-        body.assign(
-            1, s->is_closed() ? '1' : '6'); // closed with nothing queued, or released by an upgrade
-    } else {
+    switch (answer->with) {
+    case act::get_answer::noop:
+        body = "6";
+        break;
+    case act::get_answer::close:
+        body = "1";
+        break;
+    case act::get_answer::payload:
         while (!q.frames().empty() &&
                (body.empty() || body.size() + q.frames().front().bytes->size() <= o.max_payload)) {
             frame f = q.frames().pop();
-            protocol::engineio::append_encoded_to_payload(body, *f.bytes, f.kind);
+            eio::append_encoded_to_payload(body, *f.bytes, f.kind);
         }
+        break;
     }
-    s->noop_requested = false;
     co_return co_await respond(ex, o, http::status::ok, "text/plain; charset=UTF-8",
                                std::move(body));
 }
@@ -44,11 +49,15 @@ asio::awaitable<connection_next> serve_poll_get(std::shared_ptr<eio_session> s, 
 asio::awaitable<connection_next> serve_poll_post(std::shared_ptr<eio_session> s,
                                                  http_exchange& ex) {
     const auto& o = s->owner().options();
-    auto packets = protocol::engineio::decode_payload(ex.request.body(), o.max_payload);
+    auto acts = s->feed(eio::input::post_arrived{});
+    if (const auto* e = find_action<act::reply_error>(acts))
+        co_return co_await respond_error(ex, o, e->error);
+    auto packets = eio::decode_payload(ex.request.body(), o.max_payload);
     if (!packets) {
-        s->close(packets.error() == protocol::errc::payload_too_large ? "transport error"
-                                                                      : "parse error");
-        co_return co_await respond_error(ex, o, http_error::bad_request);
+        acts =
+            s->feed(eio::input::bad_payload{packets.error() == protocol::errc::payload_too_large});
+        const auto* e = find_action<act::reply_error>(acts);
+        co_return co_await respond_error(ex, o, e ? e->error : eio::http_error::bad_request);
     }
     for (auto& p : *packets)
         s->receive(std::move(p));

@@ -31,6 +31,9 @@ asio::awaitable<void> run_websocket(std::shared_ptr<eio_session> s, ws_stream& w
 /// success the session continues over `ws`.
 asio::awaitable<void> upgrade_to_websocket(std::shared_ptr<eio_session> s, ws_stream& ws);
 
+/// Closes `ws` with a normal close frame (an upgrade the session will not take).
+asio::awaitable<void> close_websocket(ws_stream& ws);
+
 /// How a writer puts queued messages on the wire. `by_beast`: one Beast write per message, Beast
 /// in charge of every byte. `gathered`: the writer frames up to 64 messages itself and writes them
 /// with one system call under Beast; for Engine.IO sessions, whose clients never send WebSocket

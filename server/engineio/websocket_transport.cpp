@@ -14,6 +14,8 @@
 namespace imedge::server {
 namespace {
 
+namespace eio = protocol::engineio;
+namespace act = eio::action;
 using protocol::engineio::frame_kind;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
@@ -72,13 +74,13 @@ asio::awaitable<void> read_packets(std::shared_ptr<eio_session> s, ws_stream& ws
     while (!s->is_closed()) {
         auto [ec, n] = co_await ws.async_read(buffer, use_tuple);
         if (ec) {
-            s->close(ec == websocket::error::closed ? "transport close" : "transport error");
+            s->feed(eio::input::transport_lost{ec == websocket::error::closed});
             co_return;
         }
         if (ws.got_text()) {
             auto p = protocol::engineio::decode_text_packet(buffer.view());
             if (!p) {
-                s->close("parse error");
+                s->feed(eio::input::bad_packet{});
                 co_return;
             }
             s->receive(std::move(*p));
@@ -92,7 +94,7 @@ asio::awaitable<void> read_packets(std::shared_ptr<eio_session> s, ws_stream& ws
 asio::awaitable<void> write_packets(std::shared_ptr<eio_session> s, ws_stream& ws) {
     bool clean = co_await write_frames(s->queue(), ws, framing::gathered);
     if (!clean)
-        s->close("transport error");
+        s->feed(eio::input::transport_lost{false});
 }
 
 } // namespace
@@ -197,7 +199,7 @@ asio::awaitable<void> run_websocket(std::shared_ptr<eio_session> s, ws_stream& w
         co_await read_packets(std::move(s), ws);
     } catch (...) {
         reader_error = std::current_exception();
-        session->close("transport error"); // ends the writer
+        session->feed(eio::input::transport_lost{false}); // ends the writer
     }
     while (!finished)
         co_await writer_done.async_wait(use_tuple);
@@ -209,13 +211,16 @@ asio::awaitable<void> run_websocket(std::shared_ptr<eio_session> s, ws_stream& w
 
 asio::awaitable<void> upgrade_to_websocket(std::shared_ptr<eio_session> s, ws_stream& ws) {
     const auto& o = s->owner().options();
-    s->begin_upgrade();
     ws.set_option(ws_timeouts(std::chrono::milliseconds(o.upgrade_timeout_ms)));
     beast::flat_buffer buffer;
 
     auto [ec1, n1] = co_await ws.async_read(buffer, use_tuple);
-    if (ec1 || s->is_closed() || !ws.got_text() || view(buffer) != "2probe") {
-        s->cancel_upgrade();
+    if (ec1) {
+        s->feed(eio::input::upgrade_failed{});
+        co_return;
+    }
+    auto acts = s->feed(eio::input::probe_received{ws.got_text() && view(buffer) == "2probe"});
+    if (find_action<act::refuse_upgrade>(acts)) {
         co_await ws.async_close(websocket::close_code::protocol_error, use_tuple);
         co_return;
     }
@@ -223,22 +228,26 @@ asio::awaitable<void> upgrade_to_websocket(std::shared_ptr<eio_session> s, ws_st
     ws.text(true);
     auto [ec2, n2] = co_await ws.async_write(asio::buffer(std::string_view("3probe")), use_tuple);
     if (ec2) {
-        s->cancel_upgrade();
+        s->feed(eio::input::upgrade_failed{});
         co_return;
     }
-    // Release a parked GET so the client can pause polling.
-    s->noop_requested = true;
-    s->queue().notify();
 
     auto [ec3, n3] = co_await ws.async_read(buffer, use_tuple);
-    if (ec3 || s->is_closed() || !ws.got_text() || view(buffer) != "5") {
-        s->cancel_upgrade();
+    if (ec3) {
+        s->feed(eio::input::upgrade_failed{});
+        co_return;
+    }
+    acts = s->feed(eio::input::upgrade_received{ws.got_text() && view(buffer) == "5"});
+    if (find_action<act::refuse_upgrade>(acts)) {
         co_await ws.async_close(websocket::close_code::protocol_error, use_tuple);
         co_return;
     }
     ws.set_option(ws_timeouts(std::chrono::milliseconds(0)));
-    s->finish_upgrade();
     co_await run_websocket(std::move(s), ws);
+}
+
+asio::awaitable<void> close_websocket(ws_stream& ws) {
+    co_await ws.async_close(websocket::close_code::normal, use_tuple);
 }
 
 } // namespace imedge::server

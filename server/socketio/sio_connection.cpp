@@ -28,7 +28,7 @@ std::string connect_error_json(std::string_view message, std::string_view data_j
 } // namespace
 
 void sio_connection::fail(eio_session& s) {
-    s.close("parse error");
+    s.close(close_reason::parse_error);
 }
 
 std::shared_ptr<sio_socket> sio_connection::find(std::string_view nsp) const {
@@ -206,7 +206,7 @@ void sio_connection::on_close(eio_session&, std::string_view reason) {
 
 void sio_connection::on_connect_deadline(eio_session& s) {
     if (!ever_connected_ && sockets_.empty())
-        s.close("connect timeout");
+        s.close(close_reason::connect_timeout);
 }
 
 } // namespace imedge::server

@@ -89,13 +89,13 @@ struct harness {
     }
 };
 
-#define CHECK_ACTIONS(got, ...)                                                                   \
-    do {                                                                                          \
-        action_list got_ = (got);                                                                 \
-        action_list want_{__VA_ARGS__};                                                           \
-        INFO("got  ", names(got_));                                                              \
-        INFO("want ", names(want_));                                                             \
-        CHECK(got_ == want_);                                                                     \
+#define CHECK_ACTIONS(got, ...)                                                                    \
+    do {                                                                                           \
+        action_list got_ = (got);                                                                  \
+        action_list want_{__VA_ARGS__};                                                            \
+        INFO("got  ", names(got_));                                                                \
+        INFO("want ", names(want_));                                                               \
+        CHECK(got_ == want_);                                                                      \
     } while (false)
 
 // The steps of a polling session up to a parked GET.
@@ -188,8 +188,7 @@ TEST_SUITE("protocol") {
                       act::close_session{close_reason::ping_timeout},
                       act::queue_packet{packet_type::close}, act::wake_get{}, act::end_writer{});
         CHECK_ACTIONS(h.step(in::get_woken{false}), act::answer_get{answer::payload});
-        CHECK_ACTIONS(h.step(in::get_arrived{true}),
-                      act::reply_error{http_error::unknown_sid});
+        CHECK_ACTIONS(h.step(in::get_arrived{true}), act::reply_error{http_error::unknown_sid});
     }
 
     TEST_CASE("session: a second GET while one is parked ends the session") {
@@ -200,8 +199,7 @@ TEST_SUITE("protocol") {
                       act::reply_error{http_error::bad_request});
         // The first GET returns with the close packet.
         CHECK_ACTIONS(h.step(in::get_woken{false}), act::answer_get{answer::payload});
-        CHECK_ACTIONS(h.step(in::get_arrived{true}),
-                      act::reply_error{http_error::unknown_sid});
+        CHECK_ACTIONS(h.step(in::get_arrived{true}), act::reply_error{http_error::unknown_sid});
     }
 
     TEST_CASE("session: a parked GET stays parked on a spurious wake and is answered by data") {
@@ -222,8 +220,7 @@ TEST_SUITE("protocol") {
                       act::end_writer{});
         // Even with packets still queued, the client that closed gets a noop.
         CHECK_ACTIONS(h.step(in::get_woken{false}), act::answer_get{answer::noop});
-        CHECK_ACTIONS(h.step(in::get_arrived{true}),
-                      act::reply_error{http_error::unknown_sid});
+        CHECK_ACTIONS(h.step(in::get_arrived{true}), act::reply_error{http_error::unknown_sid});
         CHECK_ACTIONS(h.step(in::post_arrived{}), act::reply_error{http_error::unknown_sid});
     }
 
@@ -302,20 +299,29 @@ TEST_SUITE("protocol") {
         CHECK_ACTIONS(h.step(in::probe_received{true}), act::answer_probe{}, act::wake_get{});
         // Released with a noop even though a packet is queued: it waits for the WebSocket.
         CHECK_ACTIONS(h.step(in::get_woken{false}), act::answer_get{answer::noop});
-        // Polling still works until "5" (packets queued during the probe are not lost).
+        // Polling still works until "5" (packets queued during the probe are not lost), but
+        // a GET with nothing to take is not parked: the client waits for it before sending "5".
         CHECK_ACTIONS(h.step(in::get_arrived{false}), act::answer_get{answer::payload});
-        CHECK_ACTIONS(h.step(in::get_arrived{true}), act::park_get{});
-        CHECK_ACTIONS(h.step(in::upgrade_received{true}), act::switch_transport{},
-                      act::wake_get{});
+        CHECK_ACTIONS(h.step(in::get_arrived{true}), act::answer_get{answer::noop});
+        CHECK_ACTIONS(h.step(in::upgrade_received{true}), act::switch_transport{});
         CHECK(h.s.writer() == eio::transport::websocket);
         CHECK_FALSE(h.s.upgrading());
-        CHECK_ACTIONS(h.step(in::get_woken{false}), act::answer_get{answer::noop});
         // Polling is refused from now on.
         CHECK_ACTIONS(h.step(in::get_arrived{true}), act::reply_error{http_error::bad_request});
         CHECK_ACTIONS(h.step(in::post_arrived{}), act::reply_error{http_error::bad_request});
         // Closing now is the WebSocket's business: no close packet.
         CHECK_ACTIONS(h.step(in::close_requested{close_reason::forced_close}),
                       act::close_session{close_reason::forced_close}, act::end_writer{});
+    }
+
+    TEST_CASE("session: a GET parked at the moment of the upgrade packet is released") {
+        auto h = parked_polling();
+        h.step(in::upgrade_requested{});
+        // The GET was parked before the probe, and is still (its wake-up not yet run).
+        CHECK_ACTIONS(h.step(in::probe_received{true}), act::answer_probe{}, act::wake_get{});
+        CHECK_ACTIONS(h.step(in::upgrade_received{true}), act::switch_transport{}, act::wake_get{});
+        CHECK_ACTIONS(h.step(in::get_woken{false}), act::answer_get{answer::noop});
+        CHECK_ACTIONS(h.step(in::get_arrived{true}), act::reply_error{http_error::bad_request});
     }
 
     TEST_CASE("session: a concurrent second upgrade is refused; one transport owns the writer") {
