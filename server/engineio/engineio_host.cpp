@@ -27,7 +27,7 @@ enum class websocket_start : std::uint8_t { open, upgrade, refuse };
 // by its shard until it ends (see spawn_websocket).
 asio::awaitable<void> serve_websocket(shard& owner, std::unique_ptr<ws_stream> ws,
                                       std::shared_ptr<eio_session> s, websocket_start start) {
-    socket_registration registration(owner, ws->next_layer());
+    socket_registration registration(owner, beast::get_lowest_layer(*ws));
     if (start == websocket_start::upgrade)
         co_await upgrade_to_websocket(std::move(s), *ws);
     else if (start == websocket_start::refuse)

@@ -24,8 +24,18 @@ public:
     outbox& frames() { return box_; }
     bool closing() const { return closing_; }
     void mark_closing() {
+        if (!closing_ && on_closing_)
+            on_closing_(closing_arg_);
         closing_ = true;
         notify();
+    }
+
+    /// Called once, when the queue starts closing: the transport arms its close deadline there
+    /// (its writer may be stuck in a write and cannot see the flag). A plain function and its
+    /// argument: two words per connection. Clear it before the argument goes away.
+    void on_closing(void (*f)(void*), void* arg) {
+        on_closing_ = f;
+        closing_arg_ = arg;
     }
 
     /// Wakes everyone waiting (the writer, or a pending long-poll GET).
@@ -38,6 +48,8 @@ public:
 private:
     outbox box_;
     wake_timer wake_;
+    void (*on_closing_)(void*) = nullptr;
+    void* closing_arg_ = nullptr;
     bool closing_ = false;
 };
 

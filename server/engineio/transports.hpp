@@ -2,6 +2,7 @@
 #pragma once
 
 #include "server/engineio/engineio_host.hpp"
+#include "server/engineio/ordered_write_stream.hpp"
 
 #include <boost/beast/websocket/stream.hpp>
 
@@ -13,7 +14,7 @@ class eio_session;
 class send_queue;
 struct server_options;
 namespace websocket = beast::websocket;
-using ws_stream = websocket::stream<tcp::socket>;
+using ws_stream = websocket::stream<ordered_write_stream<tcp::socket>>;
 
 /// GET: waits for packets (one GET at a time) and answers them as one payload.
 asio::awaitable<connection_next> serve_poll_get(std::shared_ptr<eio_session> s, http_exchange& ex);
@@ -42,7 +43,9 @@ asio::awaitable<void> close_websocket(ws_stream& ws);
 enum class framing : std::uint8_t { by_beast, gathered };
 
 /// Drains `q` into `ws` until the queue is closing (then sends a close frame) or a write fails
-/// (returns false).
-asio::awaitable<bool> write_frames(send_queue& q, ws_stream& ws, framing how);
+/// (returns false). Once `q` starts closing, `ws` is reset if it is still open `close_timeout`
+/// later.
+asio::awaitable<bool> write_frames(send_queue& q, ws_stream& ws, framing how,
+                                   std::chrono::milliseconds close_timeout);
 
 } // namespace imedge::server

@@ -92,7 +92,9 @@ asio::awaitable<void> read_packets(std::shared_ptr<eio_session> s, ws_stream& ws
 }
 
 asio::awaitable<void> write_packets(std::shared_ptr<eio_session> s, ws_stream& ws) {
-    bool clean = co_await write_frames(s->queue(), ws, framing::gathered);
+    bool clean = co_await write_frames(
+        s->queue(), ws, framing::gathered,
+        std::chrono::milliseconds(s->owner().options().close_timeout_ms));
     if (!clean)
         s->feed(eio::input::transport_lost{false});
 }
@@ -132,13 +134,33 @@ asio::awaitable<beast::error_code> write_batch(send_queue& q, ws_stream& ws) {
         buffers.emplace_back(headers.back().bytes.data(), headers.back().size);
         buffers.emplace_back(f.bytes->data(), f.bytes->size());
     }
-    auto [ec, n] = co_await asio::async_write(ws.next_layer(), buffers, use_tuple);
+    // Whole, and after any control frame Beast is writing; not at all once the WebSocket is
+    // closed (Beast may have answered a close frame meanwhile).
+    auto [ec, n] = co_await ws.next_layer().async_write_whole(
+        buffers, [&ws] { return ws.is_open(); }, use_tuple);
     co_return ec;
 }
 
 } // namespace
 
-asio::awaitable<bool> write_frames(send_queue& q, ws_stream& ws, framing how) {
+asio::awaitable<bool> write_frames(send_queue& q, ws_stream& ws, framing how,
+                                   std::chrono::milliseconds close_timeout) {
+    // The close deadline starts when the queue starts closing, even if this writer is stuck in
+    // a write to a peer that stopped reading.
+    struct deadline {
+        ws_stream* ws;
+        std::chrono::milliseconds timeout;
+    } d{&ws, close_timeout};
+    q.on_closing([](void* p) {
+        auto* dl = static_cast<deadline*>(p);
+        dl->ws->next_layer().close_within(dl->timeout);
+    }, &d);
+    struct unhook {
+        send_queue& q;
+        ~unhook() { q.on_closing(nullptr, nullptr); }
+    } guard{q};
+    if (q.closing())
+        ws.next_layer().close_within(close_timeout);
     for (;;) {
         while (!q.frames().empty()) {
             // (co_await inside a conditional expression miscompiles with GCC 12: keep them apart)
@@ -164,6 +186,7 @@ asio::awaitable<bool> write_frames(send_queue& q, ws_stream& ws, framing how) {
 asio::awaitable<std::unique_ptr<ws_stream>> accept_websocket(http_exchange& ex,
                                                              const server_options& o) {
     auto ws = std::make_unique<ws_stream>(ex.stream.release_socket());
+    ws->next_layer().set_write_timeout(std::chrono::milliseconds(o.write_timeout_ms));
     ws->set_option(ws_timeouts(std::chrono::milliseconds(0)));
     ws->read_message_max(o.max_payload);
     ws->auto_fragment(false);
@@ -187,7 +210,7 @@ asio::awaitable<void> run_websocket(std::shared_ptr<eio_session> s, ws_stream& w
         writer_error = e;
         if (e) {
             beast::error_code ignored;
-            ws.next_layer().cancel(ignored); // as `&&` did: a throwing writer ends the reader
+            beast::get_lowest_layer(ws).cancel(ignored); // a throwing writer ends the reader
         }
         writer_done.cancel();
     });

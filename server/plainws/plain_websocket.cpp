@@ -53,6 +53,7 @@ public:
     }
 
     send_queue& queue() { return queue_; }
+    std::uint32_t close_timeout_ms() const { return owner_.options().close_timeout_ms; }
 
 private:
     shard& owner_;
@@ -75,7 +76,8 @@ asio::awaitable<void> read_messages(plain_peer& peer, ws_stream& ws,
 }
 
 asio::awaitable<void> write_messages(plain_peer& peer, ws_stream& ws) {
-    co_await write_frames(peer.queue(), ws, framing::by_beast);
+    co_await write_frames(peer.queue(), ws, framing::by_beast,
+                          std::chrono::milliseconds(peer.close_timeout_ms()));
 }
 
 } // namespace
@@ -85,7 +87,16 @@ asio::awaitable<void> run_plain_websocket(shard& owner, http_exchange& ex,
     auto ws = co_await accept_websocket(ex, owner.options());
     if (!ws)
         co_return;
-    socket_registration registration(owner, ws->next_layer());
+    socket_registration registration(owner, beast::get_lowest_layer(*ws));
+    // Plain WebSocket peers have no heartbeat of their own: Beast pings one that has been silent
+    // for half the idle timeout and drops it when silent for all of it.
+    if (auto idle = owner.options().plain_ws_idle_timeout_ms) {
+        websocket::stream_base::timeout t{};
+        t.handshake_timeout = std::chrono::seconds(5);
+        t.idle_timeout = std::chrono::milliseconds(idle);
+        t.keep_alive_pings = true;
+        ws->set_option(t);
+    }
     plain_peer peer(owner);
     co_await (read_messages(peer, *ws, handler) && write_messages(peer, *ws));
 }
