@@ -84,7 +84,8 @@ public:
     /// Writes all of `b` once no other write is in progress.
     template <class ConstBuffers, class Token>
     auto async_write_some(const ConstBuffers& b, Token&& token) {
-        return async_write_whole(b, [] { return true; }, std::forward<Token>(token));
+        return async_write_whole(
+            b, [] { return true; }, std::forward<Token>(token));
     }
 
     /// As async_write_some, but gives up (operation_aborted, nothing written) if `still_wanted()`
@@ -141,8 +142,8 @@ private:
     static void arm(state& st, clock::time_point due) {
         st.armed_for = due;
         st.timer.expires_at(due);
-        st.timer.async_wait([w = st.weak_from_this()](
-                                boost::system::error_code ec) { on_timer(w, ec); });
+        st.timer.async_wait(
+            [w = st.weak_from_this()](boost::system::error_code ec) { on_timer(w, ec); });
     }
 
     static void on_timer(const std::weak_ptr<state>& w, boost::system::error_code ec) {

@@ -92,9 +92,9 @@ asio::awaitable<void> read_packets(std::shared_ptr<eio_session> s, ws_stream& ws
 }
 
 asio::awaitable<void> write_packets(std::shared_ptr<eio_session> s, ws_stream& ws) {
-    bool clean = co_await write_frames(
-        s->queue(), ws, framing::gathered,
-        std::chrono::milliseconds(s->owner().options().close_timeout_ms));
+    bool clean =
+        co_await write_frames(s->queue(), ws, framing::gathered,
+                              std::chrono::milliseconds(s->owner().options().close_timeout_ms));
     if (!clean)
         s->feed(eio::input::transport_lost{false});
 }
@@ -151,10 +151,12 @@ asio::awaitable<bool> write_frames(send_queue& q, ws_stream& ws, framing how,
         ws_stream* ws;
         std::chrono::milliseconds timeout;
     } d{&ws, close_timeout};
-    q.on_closing([](void* p) {
-        auto* dl = static_cast<deadline*>(p);
-        dl->ws->next_layer().close_within(dl->timeout);
-    }, &d);
+    q.on_closing(
+        [](void* p) {
+            auto* dl = static_cast<deadline*>(p);
+            dl->ws->next_layer().close_within(dl->timeout);
+        },
+        &d);
     struct unhook {
         send_queue& q;
         ~unhook() { q.on_closing(nullptr, nullptr); }
