@@ -24,8 +24,8 @@ struct server_options {
     std::size_t outbox_limit = 1u << 20;        // bytes queued for one slow reader
     std::uint32_t write_timeout_ms = 30000;     // a WebSocket write that takes longer resets it
     std::uint32_t close_timeout_ms = 5000;      // a closing WebSocket is reset after this
-    std::uint32_t plain_ws_idle_timeout_ms = 60000; // plain WebSocket: pinged at half, closed
-                                                    // when silent this long (0: never)
+    std::uint32_t plain_idle_ms = 60000;        // plain WebSocket silent this long: dropped
+                                                // (pinged at half; 0: never)
     std::size_t ring_capacity = 8192;           // cross-shard ring slots per shard pair
     std::vector<std::string> cors_origins;      // "*" allows any origin
     std::string socketio_path = "/socket.io/";  // where Socket.IO's Engine.IO endpoint lives

@@ -14,7 +14,12 @@ class eio_session;
 class send_queue;
 struct server_options;
 namespace websocket = beast::websocket;
-using ws_stream = websocket::stream<ordered_write_stream<tcp::socket>>;
+/// A WebSocket over `NextLayer` (a tcp::socket now, a TLS stream next) with ordered writes. The
+/// transports below are templates over it, instantiated for each stream type in
+/// websocket_transport.cpp (the shape of Beast's advanced server-flex example).
+template <class NextLayer>
+using basic_ws_stream = websocket::stream<ordered_write_stream<NextLayer>>;
+using ws_stream = basic_ws_stream<tcp::socket>;
 
 /// GET: waits for packets (one GET at a time) and answers them as one payload.
 asio::awaitable<connection_next> serve_poll_get(std::shared_ptr<eio_session> s, http_exchange& ex);
@@ -26,14 +31,16 @@ asio::awaitable<std::unique_ptr<ws_stream>> accept_websocket(http_exchange& ex,
                                                              const server_options& o);
 
 /// Serves an open session over `ws` until either side closes.
-asio::awaitable<void> run_websocket(std::shared_ptr<eio_session> s, ws_stream& ws);
+template <class WsStream>
+asio::awaitable<void> run_websocket(std::shared_ptr<eio_session> s, WsStream& ws);
 
 /// The upgrade of a polling session: 2probe/3probe, release the pending GET, then "5"; on
 /// success the session continues over `ws`.
-asio::awaitable<void> upgrade_to_websocket(std::shared_ptr<eio_session> s, ws_stream& ws);
+template <class WsStream>
+asio::awaitable<void> upgrade_to_websocket(std::shared_ptr<eio_session> s, WsStream& ws);
 
 /// Closes `ws` with a normal close frame (an upgrade the session will not take).
-asio::awaitable<void> close_websocket(ws_stream& ws);
+template <class WsStream> asio::awaitable<void> close_websocket(WsStream& ws);
 
 /// How a writer puts queued messages on the wire. `by_beast`: one Beast write per message, Beast
 /// in charge of every byte. `gathered`: the writer frames up to 64 messages itself and writes them
@@ -45,7 +52,8 @@ enum class framing : std::uint8_t { by_beast, gathered };
 /// Drains `q` into `ws` until the queue is closing (then sends a close frame) or a write fails
 /// (returns false). Once `q` starts closing, `ws` is reset if it is still open `close_timeout`
 /// later.
-asio::awaitable<bool> write_frames(send_queue& q, ws_stream& ws, framing how,
+template <class WsStream>
+asio::awaitable<bool> write_frames(send_queue& q, WsStream& ws, framing how,
                                    std::chrono::milliseconds close_timeout);
 
 } // namespace imedge::server

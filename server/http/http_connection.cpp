@@ -74,7 +74,9 @@ void close_session_of(shard& owner, std::string_view target) {
         return;
     auto shard_index = id_generator::shard_of(*sid);
     if (shard_index && *shard_index < owner.shard_count())
-        owner.send_to(*shard_index, rooms::close_session{std::string(*sid), protocol::engineio::close_reason::transport_error});
+        owner.send_to(*shard_index,
+                      rooms::close_session{std::string(*sid),
+                                           protocol::engineio::close_reason::transport_error});
 }
 
 } // namespace

@@ -90,7 +90,7 @@ asio::awaitable<void> run_plain_websocket(shard& owner, http_exchange& ex,
     socket_registration registration(owner, beast::get_lowest_layer(*ws));
     // Plain WebSocket peers have no heartbeat of their own: Beast pings one that has been silent
     // for half the idle timeout and drops it when silent for all of it.
-    if (auto idle = owner.options().plain_ws_idle_timeout_ms) {
+    if (auto idle = owner.options().plain_idle_ms) {
         websocket::stream_base::timeout t{};
         t.handshake_timeout = std::chrono::seconds(5);
         t.idle_timeout = std::chrono::milliseconds(idle);

@@ -321,7 +321,7 @@ TEST_SUITE("component") {
     TEST_CASE("plain WebSocket: a silent peer is dropped after the idle timeout; one that "
               "answers pings stays") {
         auto o = test_options(1);
-        o.plain_ws_idle_timeout_ms = 400;
+        o.plain_idle_ms = 400;
         test_server server(o);
         raw_ws silent(server.port(), "/plain");
         raw_ws alive(server.port(), "/plain");
