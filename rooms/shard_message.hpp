@@ -6,6 +6,8 @@
 #include "registry.hpp"
 #include "request_table.hpp"
 
+#include "protocol/socketio/args.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -50,11 +52,10 @@ struct disconnect_socket {
     std::string sid;
 };
 
-/// Emit to socket `sid` (owned by the receiving shard) and send its ack, or a timeout, back to
-/// shard `origin` as an ack_reply carrying `request`.
+/// Emit to socket `sid` (owned by the receiving shard) and reply with its ack (an ack_reply),
+/// or with none after `timeout`.
 struct ack_request {
-    std::size_t origin;
-    std::uint64_t request;
+    request_header header;
     std::string nsp;
     std::string sid;
     std::string event;
@@ -63,40 +64,33 @@ struct ack_request {
     std::chrono::milliseconds timeout;
 };
 
+/// The client's ack args; nullopt when it did not ack in time or the socket is gone.
 struct ack_reply {
-    std::uint64_t request;
-    bool acked = false;
-    std::vector<std::string> items;
-    std::vector<std::string> attachments;
+    std::optional<protocol::socketio::args> ack;
 };
 
-/// Ask the owner of `sid` for its rooms; answered by a rooms_reply to `origin`.
+/// Ask the owner of `sid` for its rooms; answered by a rooms_reply.
 struct rooms_request {
-    std::size_t origin;
-    std::uint64_t request;
+    request_header header;
     std::string nsp;
     std::string sid;
 };
 
 struct rooms_reply {
-    std::uint64_t request;
     std::vector<std::string> rooms;
 };
 
 /// Read (and optionally first change) the session data of socket `sid`; answered by a
-/// session_reply to `origin` carrying a copy.
+/// session_reply carrying a copy (nullopt when there is no such socket).
 struct session_request {
-    std::size_t origin;
-    std::uint64_t request;
+    request_header header;
     std::string nsp;
     std::string sid;
     std::optional<std::pair<std::string, std::string>> set;
 };
 
 struct session_reply {
-    std::uint64_t request;
-    bool found = false;
-    std::unordered_map<std::string, std::string> data;
+    std::optional<std::unordered_map<std::string, std::string>> data;
 };
 
 /// Close Engine.IO session `sid` (owned by the receiving shard), e.g. after another shard
@@ -130,8 +124,7 @@ struct reply {
 };
 
 using shard_message =
-    std::variant<broadcast, room_change, disconnect_socket, ack_request, ack_reply, rooms_request,
-                 rooms_reply, session_request, session_reply, close_session, plain_broadcast,
-                 adopt_connection, reply>;
+    std::variant<broadcast, room_change, disconnect_socket, ack_request, rooms_request,
+                 session_request, reply, close_session, plain_broadcast, adopt_connection>;
 
 } // namespace imedge::rooms

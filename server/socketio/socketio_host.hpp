@@ -3,6 +3,7 @@
 #pragma once
 
 #include "server/api/handlers.hpp"
+#include "server/core/net.hpp"
 
 #include "protocol/socketio/json_decoder.hpp"
 #include "rooms/registry.hpp"
@@ -46,33 +47,44 @@ public:
     void enter_room(std::string_view nsp, std::string_view sid, std::string_view room);
     void leave_room(std::string_view nsp, std::string_view sid, std::string_view room);
     void disconnect(std::string_view nsp, std::string_view sid);
+    /// Emits to socket `sid` (on any shard) and calls `done` with its ack, or nullopt after
+    /// `timeout`; `done` runs on this shard.
     void emit_with_ack(std::string_view nsp, std::string_view sid, std::string_view event,
                        const protocol::socketio::payload& data, std::chrono::milliseconds timeout,
                        ack_callback done);
-
-    using rooms_callback = std::function<void(std::vector<std::string>)>;
-    using session_callback = std::function<void(std::optional<session_data>)>;
-    /// Asks the owner shard of `sid` (maybe this one); the callback runs on this shard.
-    void fetch_rooms(std::string_view nsp, std::string_view sid, rooms_callback done);
-    void fetch_session(std::string_view nsp, std::string_view sid,
-                       std::optional<std::pair<std::string, std::string>> set,
-                       session_callback done);
+    /// The awaitable form of emit_with_ack.
+    asio::awaitable<std::optional<args>> call(std::string nsp, std::string sid, std::string event,
+                                              protocol::socketio::payload data,
+                                              std::chrono::milliseconds timeout);
+    /// Asks the owner shard of `sid` (maybe this one) for the socket's rooms / session data
+    /// (after setting one value when `set` is given). Empty / nullopt when there is no such
+    /// socket or its shard did not answer within fetch_timeout.
+    asio::awaitable<std::vector<std::string>> fetch_rooms(std::string nsp, std::string sid);
+    asio::awaitable<std::optional<session_data>>
+    fetch_session(std::string nsp, std::string sid,
+                  std::optional<std::pair<std::string, std::string>> set);
 
     /// Messages from other shards.
     void on_message(rooms::broadcast&& m);
     void on_message(rooms::room_change&& m);
     void on_message(rooms::disconnect_socket&& m);
     void on_message(rooms::ack_request&& m);
-    void on_message(rooms::ack_reply&& m);
     void on_message(rooms::rooms_request&& m);
-    void on_message(rooms::rooms_reply&& m);
     void on_message(rooms::session_request&& m);
-    void on_message(rooms::session_reply&& m);
 
 private:
     void deliver(const rooms::broadcast& m);
     /// The shard that owns `sid`, if it is another one.
     std::optional<std::size_t> remote_owner(std::string_view sid) const;
+    /// The owner's side of an ack request: emits to the local socket and answers `header` with
+    /// its ack (or with none at once when the socket is not here).
+    void answer_ack(rooms::request_header header, std::string_view nsp, std::string_view sid,
+                    std::string_view event, const protocol::socketio::payload& data,
+                    std::chrono::milliseconds timeout);
+    std::vector<std::string> rooms_here(std::string_view nsp, std::string_view sid);
+    std::optional<session_data>
+    session_here(std::string_view nsp, std::string_view sid,
+                 std::optional<std::pair<std::string, std::string>> set);
 
     shard& owner_;
     std::map<std::string, namespace_state, std::less<>> namespaces_;
@@ -80,10 +92,6 @@ private:
         sockets_; // by sid (sids are unique across namespaces)
     rooms::member_id next_member_ = 1;
     protocol::socketio::json_decoder decoder_;
-    std::uint64_t next_request_ = 1;
-    std::unordered_map<std::uint64_t, ack_callback> remote_acks_;
-    std::unordered_map<std::uint64_t, rooms_callback> remote_rooms_;
-    std::unordered_map<std::uint64_t, session_callback> remote_sessions_;
 };
 
 } // namespace imedge::server
