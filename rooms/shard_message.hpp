@@ -3,6 +3,7 @@
 // immutable and shared.
 #pragma once
 
+#include "mesh.hpp"
 #include "registry.hpp"
 #include "request_table.hpp"
 
@@ -126,5 +127,11 @@ struct reply {
 using shard_message =
     std::variant<broadcast, room_change, disconnect_socket, ack_request, rooms_request,
                  session_request, reply, close_session, plain_broadcast, adopt_connection>;
+
+/// What a message costs its lane, roughly: the payload bytes it holds (a shared packet is counted
+/// in every lane that carries it), for the mesh's byte bound.
+std::size_t approximate_bytes(const shard_message& m);
+/// Which messages the mesh may refuse when their lane is over its bound (see mesh.hpp).
+delivery delivery_of(const shard_message& m);
 
 } // namespace imedge::rooms

@@ -116,12 +116,14 @@ asio::awaitable<void> shard::accept_loop() {
     }
 }
 
-void shard::send_to(std::size_t to, rooms::shard_message message) {
+rooms::send_status shard::send_to(std::size_t to, rooms::shard_message message) {
     if (to == index_) {
         handle(index_, std::move(message));
-        return;
+        return rooms::send_status::sent;
     }
-    mesh_.send(index_, to, std::move(message));
+    auto bytes = rooms::approximate_bytes(message);
+    auto d = rooms::delivery_of(message);
+    return mesh_.send(index_, to, std::move(message), bytes, d);
 }
 
 void shard::drain_mesh() {

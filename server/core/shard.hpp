@@ -61,8 +61,9 @@ public:
     void count_slow_reader() { ++stats_.slow_readers; }
     rooms::mesh_stats mesh_stats() const { return mesh_.stats(index_); }
 
-    /// Sends a message to shard `to` through the mesh (to itself: handled at once).
-    void send_to(std::size_t to, rooms::shard_message message);
+    /// Sends a message to shard `to` through the mesh (to itself: handled at once). A
+    /// droppable message is refused (and counted) while its lane is over its byte bound.
+    rooms::send_status send_to(std::size_t to, rooms::shard_message message);
     /// Mesh wake-up target: handles everything waiting in this shard's rings.
     void drain_mesh();
     void flush_mesh_overflow();

@@ -140,4 +140,43 @@ TEST_SUITE("rooms") {
         CHECK(received.load() == sent);
         CHECK(stranded == 0);
     }
+
+    TEST_CASE("a receiver that does not drain costs its sender at most the lane's bytes") {
+        using imedge::rooms::delivery;
+        using imedge::rooms::send_status;
+        constexpr std::size_t bound = 1 << 20;
+        constexpr std::size_t size = 1000;
+        mesh<std::string> m(2, 64, bound);
+        int retries = 0;
+        m.set_callbacks([](std::size_t) {}, [&](std::size_t) { ++retries; });
+        std::size_t sent = 0, dropped = 0, max_pending = 0;
+        for (int i = 0; i < 100000; ++i) { // 100 MB offered to a shard that is busy elsewhere
+            auto status = m.send(0, 1, std::to_string(i), size, delivery::droppable);
+            (status == send_status::dropped ? dropped : sent) += 1;
+            max_pending = std::max(max_pending, m.pending_bytes(0, 1));
+        }
+        CHECK(max_pending <= bound);
+        CHECK(sent == bound / size);
+        CHECK(dropped == 100000 - sent);
+        CHECK(m.stats(0).dropped == dropped);
+        CHECK(m.stats(0).dropped_bytes == dropped * size);
+        CHECK(m.stats(0).sent == sent);
+
+        // Required messages still go (they count towards the bound: droppable ones go first).
+        CHECK(m.send(0, 1, "required", size, delivery::required) == send_status::queued);
+        CHECK(m.send(0, 1, "late", size, delivery::droppable) == send_status::dropped);
+
+        // Once the receiver drains, the lane empties and takes messages again, in order.
+        std::vector<std::string> got;
+        while (m.pending_bytes(0, 1) > 0) {
+            m.drain(1, [&](std::size_t, std::string&& v) { got.push_back(std::move(v)); });
+            m.flush_overflow(0);
+        }
+        REQUIRE(got.size() == sent + 1);
+        CHECK(got.front() == "0");
+        CHECK(got[sent - 1] == std::to_string(sent - 1));
+        CHECK(got.back() == "required");
+        CHECK(m.send(0, 1, "again", size, delivery::droppable) == send_status::sent);
+        CHECK(m.pending_bytes(0, 1) == size);
+    }
 }
