@@ -74,6 +74,14 @@ std::size_t bytes_of(const plain_broadcast& m) {
 std::size_t bytes_of(const adopt_connection& m) {
     return m.buffered.size();
 }
+std::size_t bytes_of(const adapter_message& m) {
+    return std::visit([](const auto& v) { return bytes_of(v); }, m);
+}
+
+template <class T>
+constexpr bool droppable_v = std::is_same_v<T, broadcast> || std::is_same_v<T, plain_broadcast> ||
+                             std::is_same_v<T, ack_request> || std::is_same_v<T, rooms_request> ||
+                             std::is_same_v<T, session_request> || std::is_same_v<T, reply>;
 
 } // namespace
 
@@ -85,16 +93,12 @@ delivery delivery_of(const shard_message& m) {
     // Broadcasts may be lost under overload like a volatile emit; a request or a reply is
     // answered by its deadline on the asking shard. The rest change state someone relies on
     // (a descriptor changing hands, a join or a disconnect a handler was told about).
-    return std::visit(
-        [](const auto& v) {
-            using T = std::decay_t<decltype(v)>;
-            constexpr bool droppable =
-                std::is_same_v<T, broadcast> || std::is_same_v<T, plain_broadcast> ||
-                std::is_same_v<T, ack_request> || std::is_same_v<T, rooms_request> ||
-                std::is_same_v<T, session_request> || std::is_same_v<T, reply>;
-            return droppable ? delivery::droppable : delivery::required;
-        },
-        m);
+    auto of = [](const auto& v) {
+        return droppable_v<std::decay_t<decltype(v)>> ? delivery::droppable : delivery::required;
+    };
+    if (const auto* a = std::get_if<adapter_message>(&m))
+        return std::visit(of, *a);
+    return std::visit(of, m);
 }
 
 } // namespace imedge::rooms

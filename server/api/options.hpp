@@ -23,8 +23,10 @@ struct server_options {
     std::uint32_t shutdown_timeout_ms = 3000;   // graceful stop bound
     std::size_t outbox_limit = 1u << 20;        // bytes queued for one slow reader
     std::size_t ring_capacity = 8192;           // cross-shard ring slots per shard pair
-    std::vector<std::string> cors_origins;      // "*" allows any origin
-    std::string socketio_path = "/socket.io/";  // where Socket.IO's Engine.IO endpoint lives
+    std::size_t ring_bytes = 16u << 20; // payload bytes one shard pair may hold (drop past it)
+    std::size_t max_rooms_per_socket = 10000;  // its sid room included; more joins are refused
+    std::vector<std::string> cors_origins;     // "*" allows any origin
+    std::string socketio_path = "/socket.io/"; // where Socket.IO's Engine.IO endpoint lives
 };
 
 /// Parses `--port P --host H --shards N --ping-interval MS --ping-timeout MS --max-payload B

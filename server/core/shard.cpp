@@ -47,7 +47,8 @@ shard::shard(std::size_t index, const app_config& config, shard_mesh& mesh)
                  std::chrono::milliseconds(config.options.ping_interval_ms),
                  std::chrono::milliseconds(config.options.ping_timeout_ms),
                  std::chrono::milliseconds(config.options.connect_timeout_ms)),
-      engineio_(*this), socketio_(*this), requests_(context_.get_executor(), index) {}
+      engineio_(*this), socketio_(*this), plain_(config.options.max_rooms_per_socket),
+      requests_(context_.get_executor(), index) {}
 
 std::uint16_t shard::listen(const tcp::endpoint& endpoint) {
     acceptor_.open(endpoint.protocol());
@@ -163,6 +164,7 @@ void shard::handle(std::size_t, rooms::shard_message&& m) {
                 if (auto s = engineio_.find(message.sid))
                     s->close(message.reason);
             } else {
+                static_assert(std::is_same_v<T, rooms::adapter_message>);
                 socketio_.on_message(std::move(message));
             }
         },

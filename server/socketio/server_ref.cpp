@@ -59,8 +59,8 @@ server_ref::update_session(std::string sid, std::string key, std::string value) 
         nsp_, std::move(sid), std::pair{std::move(key), std::move(value)});
 }
 
-void server_ref::enter_room(std::string_view sid, std::string_view room) const {
-    shard_->socketio().enter_room(nsp_, sid, room);
+bool server_ref::enter_room(std::string_view sid, std::string_view room) const {
+    return shard_->socketio().enter_room(nsp_, sid, room);
 }
 
 void server_ref::leave_room(std::string_view sid, std::string_view room) const {
@@ -68,10 +68,7 @@ void server_ref::leave_room(std::string_view sid, std::string_view room) const {
 }
 
 std::vector<std::string> server_ref::rooms(std::string_view sid) const {
-    auto* s = shard_->socketio().find_socket(nsp_, sid);
-    if (!s || s->member == 0)
-        return {};
-    return s->ns().registry.rooms_of(s->member);
+    return shard_->socketio().rooms_here(nsp_, sid);
 }
 
 void server_ref::disconnect(std::string_view sid) const {

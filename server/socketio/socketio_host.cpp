@@ -11,11 +11,8 @@
 namespace imedge::server {
 
 socketio_host::socketio_host(shard& owner) : owner_(owner) {
-    for (const auto& [name, handlers] : owner.config().namespaces) {
-        auto& ns = namespaces_[name];
-        ns.name = name;
-        ns.handlers = &handlers;
-    }
+    for (const auto& [name, handlers] : owner.config().namespaces)
+        namespaces_.try_emplace(name, name, &handlers, owner.options().max_rooms_per_socket);
 }
 
 namespace_state* socketio_host::find_namespace(std::string_view nsp) {
@@ -23,32 +20,33 @@ namespace_state* socketio_host::find_namespace(std::string_view nsp) {
     return it == namespaces_.end() ? nullptr : &it->second;
 }
 
-void socketio_host::add_socket(sio_socket& s) {
-    s.member = next_member_++;
-    s.ns().members.emplace(s.member, &s);
-    s.ns().registry.join(s.member, s.sid());
-    sockets_.emplace(s.sid(), &s);
+void socketio_host::add_socket(sio_socket& s, sio_connection& connection) {
+    s.ns().registry.join(&s, s.sid());
+    sockets_.emplace(s.sid(), socket_entry{&s, &connection});
 }
 
 void socketio_host::remove_socket(sio_socket& s) {
-    if (s.member == 0)
-        return;
-    s.ns().registry.leave_all(s.member);
-    s.ns().members.erase(s.member);
-    sockets_.erase(s.sid());
-    s.member = 0;
+    s.ns().registry.leave_all(&s);
+    if (auto it = sockets_.find(s.sid()); it != sockets_.end() && it->second.socket == &s)
+        sockets_.erase(it);
+}
+
+const socketio_host::socket_entry* socketio_host::find_entry(std::string_view nsp,
+                                                             std::string_view sid) const {
+    auto it = sockets_.find(sid);
+    if (it == sockets_.end() || it->second.socket->nsp() != nsp)
+        return nullptr;
+    return &it->second;
 }
 
 sio_socket* socketio_host::find_socket(std::string_view nsp, std::string_view sid) {
-    auto it = sockets_.find(std::string(sid));
-    if (it == sockets_.end() || it->second->nsp() != nsp)
-        return nullptr;
-    return it->second;
+    const auto* e = find_entry(nsp, sid);
+    return e ? e->socket : nullptr;
 }
 
 std::optional<std::size_t> socketio_host::remote_owner(std::string_view sid) const {
-    auto shard = id_generator::shard_of(sid);
-    if (!shard || *shard == owner_.index() || *shard >= owner_.shard_count())
+    auto shard = owner_.owner_of(sid);
+    if (!shard || *shard == owner_.index())
         return std::nullopt;
     return shard;
 }
@@ -56,51 +54,51 @@ std::optional<std::size_t> socketio_host::remote_owner(std::string_view sid) con
 void socketio_host::broadcast(std::string_view nsp,
                               std::shared_ptr<const rooms::encoded_packet> packet,
                               rooms::broadcast_filter filter) {
-    rooms::broadcast m{std::string(nsp), std::move(filter), std::move(packet)};
-    for (std::size_t i = 0; i < owner_.shard_count(); ++i)
-        if (i != owner_.index())
-            owner_.send_to(i, m);
-    deliver(m);
+    owner_.fan_out(rooms::broadcast{std::string(nsp), std::move(filter), std::move(packet)},
+                   [this](const rooms::broadcast& m) { deliver(m); });
 }
 
 void socketio_host::deliver(const rooms::broadcast& m) {
     auto* ns = find_namespace(m.nsp);
     if (!ns)
         return;
-    ns->registry.for_each_member(m.filter, [&](rooms::member_id id) {
-        if (auto it = ns->members.find(id); it != ns->members.end())
-            it->second->send(*m.packet);
-    });
+    ns->registry.for_each_member(m.filter, [&](sio_socket* s) { s->send(*m.packet); });
 }
 
-void socketio_host::enter_room(std::string_view nsp, std::string_view sid, std::string_view room) {
-    if (auto* s = find_socket(nsp, sid)) {
-        if (s->member != 0)
-            s->ns().registry.join(s->member, room);
-    } else if (auto to = remote_owner(sid)) {
-        owner_.send_to(*to, rooms::room_change{std::string(nsp), std::string(sid),
-                                               std::string(room), rooms::room_op::join});
-    }
+bool socketio_host::enter_room(std::string_view nsp, std::string_view sid, std::string_view room) {
+    if (auto* s = find_socket(nsp, sid))
+        return s->ns().registry.join(s, room).status != rooms::join_status::refused;
+    if (auto to = remote_owner(sid))
+        owner_.send_to(
+            *to, rooms::adapter_message{rooms::room_change{
+                     std::string(nsp), std::string(sid), std::string(room), rooms::room_op::join}});
+    return true;
 }
 
 void socketio_host::leave_room(std::string_view nsp, std::string_view sid, std::string_view room) {
-    if (auto* s = find_socket(nsp, sid)) {
-        if (s->member != 0)
-            s->ns().registry.leave(s->member, room);
-    } else if (auto to = remote_owner(sid)) {
-        owner_.send_to(*to, rooms::room_change{std::string(nsp), std::string(sid),
-                                               std::string(room), rooms::room_op::leave});
-    }
+    if (auto* s = find_socket(nsp, sid))
+        s->ns().registry.leave(s, room);
+    else if (auto to = remote_owner(sid))
+        owner_.send_to(*to, rooms::adapter_message{
+                                rooms::room_change{std::string(nsp), std::string(sid),
+                                                   std::string(room), rooms::room_op::leave}});
 }
 
 void socketio_host::disconnect(std::string_view nsp, std::string_view sid) {
-    if (auto* s = find_socket(nsp, sid)) {
-        auto* conn = dynamic_cast<sio_connection*>(&s->session().handler());
-        if (conn)
-            conn->disconnect_socket(*s, "server namespace disconnect", true);
-    } else if (auto to = remote_owner(sid)) {
-        owner_.send_to(*to, rooms::disconnect_socket{std::string(nsp), std::string(sid)});
-    }
+    if (const auto* e = find_entry(nsp, sid))
+        e->connection->disconnect_socket(*e->socket, "server namespace disconnect", true);
+    else if (auto to = remote_owner(sid))
+        owner_.send_to(*to, rooms::adapter_message{
+                                rooms::disconnect_socket{std::string(nsp), std::string(sid)}});
+}
+
+std::vector<std::string> socketio_host::rooms_here(std::string_view nsp, std::string_view sid) {
+    auto* s = find_socket(nsp, sid);
+    return s ? s->ns().registry.rooms_of(s) : std::vector<std::string>{};
+}
+
+void socketio_host::on_message(rooms::adapter_message&& m) {
+    std::visit([this](auto&& message) { handle(std::move(message)); }, std::move(m));
 }
 
 namespace {
@@ -172,22 +170,22 @@ void socketio_host::answer_ack(rooms::request_header header, std::string_view ns
     s->send(*encode_event(nsp, event, data, id));
 }
 
-void socketio_host::on_message(rooms::broadcast&& m) {
+void socketio_host::handle(rooms::broadcast&& m) {
     deliver(m);
 }
 
-void socketio_host::on_message(rooms::room_change&& m) {
+void socketio_host::handle(rooms::room_change&& m) {
     if (m.op == rooms::room_op::join)
         enter_room(m.nsp, m.sid, m.room);
     else
         leave_room(m.nsp, m.sid, m.room);
 }
 
-void socketio_host::on_message(rooms::disconnect_socket&& m) {
+void socketio_host::handle(rooms::disconnect_socket&& m) {
     disconnect(m.nsp, m.sid);
 }
 
-void socketio_host::on_message(rooms::ack_request&& m) {
+void socketio_host::handle(rooms::ack_request&& m) {
     protocol::socketio::payload data(std::move(m.items), std::move(m.attachments));
     answer_ack(m.header, m.nsp, m.sid, m.event, data, m.timeout);
 }
@@ -217,11 +215,6 @@ socketio_host::fetch_session(std::string nsp, std::string sid,
     co_return reply ? std::move(reply->data) : std::nullopt;
 }
 
-std::vector<std::string> socketio_host::rooms_here(std::string_view nsp, std::string_view sid) {
-    auto* s = find_socket(nsp, sid);
-    return s && s->member != 0 ? s->ns().registry.rooms_of(s->member) : std::vector<std::string>{};
-}
-
 std::optional<session_data>
 socketio_host::session_here(std::string_view nsp, std::string_view sid,
                             std::optional<std::pair<std::string, std::string>> set) {
@@ -233,11 +226,11 @@ socketio_host::session_here(std::string_view nsp, std::string_view sid,
     return s->data;
 }
 
-void socketio_host::on_message(rooms::rooms_request&& m) {
+void socketio_host::handle(rooms::rooms_request&& m) {
     owner_.reply_to(m.header, rooms::rooms_reply{rooms_here(m.nsp, m.sid)});
 }
 
-void socketio_host::on_message(rooms::session_request&& m) {
+void socketio_host::handle(rooms::session_request&& m) {
     owner_.reply_to(m.header, rooms::session_reply{session_here(m.nsp, m.sid, std::move(m.set))});
 }
 
