@@ -16,8 +16,25 @@ namespace imedge::rooms {
 
 struct mesh_stats {
     std::uint64_t sent = 0;
-    std::uint64_t overflowed = 0; // messages that found their ring full and waited in overflow
+    std::uint64_t overflowed = 0;    // messages that found their ring full and waited in overflow
+    std::uint64_t dropped = 0;       // droppable messages refused: their lane was over its bytes
+    std::uint64_t dropped_bytes = 0; // their approximate payload bytes
 };
+
+/// Whether a message may be refused when its lane is over its byte bound. `required` is for
+/// messages whose loss would leak or lie (a descriptor changing hands, a room change a handler
+/// was told had happened); they still count towards the bound, so droppable ones go first.
+enum class delivery : std::uint8_t { droppable, required };
+
+enum class send_status : std::uint8_t {
+    sent,    // in the ring
+    queued,  // in the sender's overflow queue, in order, until the ring has room
+    dropped, // refused (and counted): the lane holds more than its byte bound
+};
+
+/// Default bound on the approximate payload bytes one lane (ring + overflow, one ordered pair
+/// of shards) may hold: a receiver that stops draining costs its senders at most this each.
+inline constexpr std::size_t default_lane_bytes = 16u << 20;
 
 /// N x N rings carrying `Message` values (moved in, moved out; a heap node each).
 ///
@@ -25,19 +42,38 @@ struct mesh_stats {
 /// `drain(to, ...)` only on shard `to`'s thread. `set_waker` before any shard runs.
 /// A full ring is never dropped: the message waits in the sender's overflow queue (order kept)
 /// and the sender is asked, through `retry`, to call flush_overflow later.
+///
+/// Memory: each lane is bounded in bytes, not messages (issue 8 item 9). The sender states each
+/// message's approximate payload bytes; while a lane (its ring plus its overflow) holds more
+/// than `lane_bytes`, a droppable message is refused: send() returns `dropped` and the sender's
+/// stats count it. That is the policy, not backpressure: emits are fire-and-forget in the
+/// handler API (as in socket.io's adapter), a receiver that does not drain must not grow its
+/// senders' memory, and every request has a deadline on its asking shard that answers for a
+/// dropped request or reply. The caller learns the status and may count or react.
 template <class Message> class mesh {
 public:
     /// `wake(to)`: make shard `to` call drain(to) soon; called from any shard, thread-safe.
     /// `retry(from)`: make shard `from` call flush_overflow(from) soon.
     using callback = std::function<void(std::size_t)>;
 
-    mesh(std::size_t shards, std::size_t ring_capacity) : shards_(shards), lanes_(shards * shards) {
+    mesh(std::size_t shards, std::size_t ring_capacity, std::size_t lane_bytes = default_lane_bytes)
+        : shards_(shards), lane_bytes_(lane_bytes), lanes_(shards * shards) {
         for (auto& lane : lanes_)
             lane = std::make_unique<lane_type>(ring_capacity);
         for (std::size_t i = 0; i < shards; ++i)
             inboxes_.push_back(std::make_unique<inbox>());
         stats_.resize(shards);
     }
+
+    ~mesh() {
+        for (auto& lane : lanes_) {
+            node* raw = nullptr;
+            while (lane->ring.pop(raw))
+                delete raw;
+        }
+    }
+    mesh(const mesh&) = delete;
+    mesh& operator=(const mesh&) = delete;
 
     void set_callbacks(callback wake, callback retry) {
         wake_ = std::move(wake);
@@ -46,20 +82,29 @@ public:
 
     std::size_t shards() const { return shards_; }
 
-    void send(std::size_t from, std::size_t to, Message message) {
+    send_status send(std::size_t from, std::size_t to, Message message, std::size_t bytes = 0,
+                     delivery d = delivery::required) {
         auto& lane = at(from, to);
-        auto node = std::make_unique<Message>(std::move(message));
-        ++stats_[from].value.sent;
-        if (!lane.overflow.empty() || !lane.ring.push(node.get())) {
-            ++stats_[from].value.overflowed;
+        auto& stats = stats_[from].value;
+        if (d == delivery::droppable && pending_bytes(lane) + bytes > lane_bytes_) {
+            ++stats.dropped;
+            stats.dropped_bytes += bytes;
+            return send_status::dropped;
+        }
+        auto n = std::make_unique<node>(std::move(message), bytes);
+        ++stats.sent;
+        if (!lane.overflow.empty() || !push(lane, n.get())) {
+            ++stats.overflowed;
             bool first = lane.overflow.empty();
-            lane.overflow.push_back(std::move(node));
+            lane.overflow_bytes += bytes;
+            lane.overflow.push_back(std::move(n));
             if (first)
                 retry_(from);
-            return;
+            return send_status::queued;
         }
-        node.release();
+        n.release();
         notify(to);
+        return send_status::sent;
     }
 
     /// Moves waiting overflow messages into their rings; asks for another retry if some remain.
@@ -68,7 +113,8 @@ public:
         for (std::size_t to = 0; to < shards_; ++to) {
             auto& lane = at(from, to);
             bool moved = false;
-            while (!lane.overflow.empty() && lane.ring.push(lane.overflow.front().get())) {
+            while (!lane.overflow.empty() && push(lane, lane.overflow.front().get())) {
+                lane.overflow_bytes -= lane.overflow.front()->bytes;
                 lane.overflow.front().release();
                 lane.overflow.pop_front();
                 moved = true;
@@ -84,16 +130,23 @@ public:
     /// Hands every waiting message for shard `to` to `handle(from, Message&&)`, in per-sender
     /// order.
     template <class F> std::size_t drain(std::size_t to, F&& handle) {
-        inboxes_[to]->wake_pending.store(false, std::memory_order_release);
+        // Clear, then look: the fence keeps the pops below from being satisfied before the
+        // clear is visible (see notify for the pairing).
+        inboxes_[to]->wake_pending.store(false, std::memory_order_relaxed);
+        std::atomic_thread_fence(std::memory_order_seq_cst);
         std::size_t count = 0;
         for (std::size_t from = 0; from < shards_; ++from) {
-            auto& ring = at(from, to).ring;
-            Message* raw = nullptr;
-            while (ring.pop(raw)) {
-                std::unique_ptr<Message> node(raw);
-                handle(from, std::move(*node));
+            auto& lane = at(from, to);
+            node* raw = nullptr;
+            std::size_t freed = 0;
+            while (lane.ring.pop(raw)) {
+                std::unique_ptr<node> n(raw);
+                freed += n->bytes;
+                handle(from, std::move(n->message));
                 ++count;
             }
+            if (freed != 0)
+                lane.ring_bytes.fetch_sub(freed, std::memory_order_relaxed);
         }
         return count;
     }
@@ -108,12 +161,38 @@ public:
         return n;
     }
 
+    /// Approximate payload bytes lane (from, to) holds (call on shard `from` only).
+    std::size_t pending_bytes(std::size_t from, std::size_t to) const {
+        return pending_bytes(*lanes_[from * shards_ + to]);
+    }
+    std::size_t lane_bytes() const { return lane_bytes_; }
+
 private:
+    struct node {
+        node(Message m, std::size_t b) : message(std::move(m)), bytes(b) {}
+        Message message;
+        std::size_t bytes;
+    };
     struct lane_type {
         explicit lane_type(std::size_t capacity) : ring(capacity) {}
-        boost::lockfree::spsc_queue<Message*> ring;
-        std::deque<std::unique_ptr<Message>> overflow; // sender's thread only
+        boost::lockfree::spsc_queue<node*> ring;
+        std::deque<std::unique_ptr<node>> overflow; // sender's thread only
+        std::size_t overflow_bytes = 0;             // sender's thread only
+        // Bytes in the ring: added by the sender on push, subtracted by the receiver per drain.
+        alignas(64) std::atomic<std::size_t> ring_bytes{0};
     };
+
+    static std::size_t pending_bytes(const lane_type& lane) {
+        return lane.ring_bytes.load(std::memory_order_relaxed) + lane.overflow_bytes;
+    }
+    // Counts the bytes before the push, so the receiver never subtracts what was not added.
+    static bool push(lane_type& lane, node* n) {
+        lane.ring_bytes.fetch_add(n->bytes, std::memory_order_relaxed);
+        if (lane.ring.push(n))
+            return true;
+        lane.ring_bytes.fetch_sub(n->bytes, std::memory_order_relaxed);
+        return false;
+    }
     struct alignas(64) inbox {
         std::atomic<bool> wake_pending{false};
     };
@@ -124,12 +203,21 @@ private:
     lane_type& at(std::size_t from, std::size_t to) { return *lanes_[from * shards_ + to]; }
 
     // At most one wake-up per batch: only the sender that flips the flag posts.
+    //
+    // The sender pushes then reads the flag; the receiver clears the flag then pops. That is
+    // the store-buffering pattern: with only acquire/release each side may miss the other's
+    // write (the sender sees "drain pending", the receiver's pop sees an empty ring) and the
+    // message waits for the next wake-up, which may never come (issue 8 item 6). A seq_cst
+    // fence on each side between its write and its read rules that out: either the sender
+    // sees the cleared flag and posts, or the receiver's pop sees the message.
     void notify(std::size_t to) {
+        std::atomic_thread_fence(std::memory_order_seq_cst);
         if (!inboxes_[to]->wake_pending.exchange(true, std::memory_order_acq_rel))
             wake_(to);
     }
 
     std::size_t shards_;
+    std::size_t lane_bytes_;
     std::vector<std::unique_ptr<lane_type>> lanes_;
     std::vector<std::unique_ptr<inbox>> inboxes_;
     std::vector<padded_stats> stats_;

@@ -1,105 +1,20 @@
-// The closed vocabulary of messages between shards (socket.io-adapter's cluster message types,
-// here between cores). Plain values: no pointer into another shard's objects; payload bytes are
-// immutable and shared.
+// The messages between shards: the adapter messages (adapter_message.hpp) plus the plumbing
+// that only makes sense inside one process (a descriptor changing hands, an Engine.IO session
+// to close, plain WebSocket delivery, replies to the request layer). Plain values: no pointer
+// into another shard's objects.
 #pragma once
 
-#include "registry.hpp"
+#include "adapter_message.hpp"
+#include "mesh.hpp"
 #include "request_table.hpp"
 
 #include "protocol/engineio/session.hpp"
 
-#include <chrono>
-#include <cstdint>
-#include <memory>
-#include <optional>
+#include <cstddef>
 #include <string>
-#include <unordered_map>
-#include <utility>
 #include <variant>
-#include <vector>
 
 namespace imedge::rooms {
-
-using shared_bytes = std::shared_ptr<const std::string>;
-
-/// A Socket.IO packet encoded once: the Engine.IO text frame ("42[...]") and the binary
-/// attachments that follow it.
-struct encoded_packet {
-    shared_bytes text;
-    std::vector<shared_bytes> attachments;
-};
-
-/// Deliver `packet` to the members of namespace `nsp` that `filter` reaches on the receiving shard.
-struct broadcast {
-    std::string nsp;
-    broadcast_filter filter;
-    std::shared_ptr<const encoded_packet> packet;
-};
-
-enum class room_op : std::uint8_t { join, leave };
-
-/// Make socket `sid` (owned by the receiving shard) join or leave `room`.
-struct room_change {
-    std::string nsp;
-    std::string sid;
-    std::string room;
-    room_op op;
-};
-
-/// Disconnect socket `sid` (owned by the receiving shard) from `nsp`.
-struct disconnect_socket {
-    std::string nsp;
-    std::string sid;
-};
-
-/// Emit to socket `sid` (owned by the receiving shard) and send its ack, or a timeout, back to
-/// shard `origin` as an ack_reply carrying `request`.
-struct ack_request {
-    std::size_t origin;
-    std::uint64_t request;
-    std::string nsp;
-    std::string sid;
-    std::string event;
-    std::vector<std::string> items;       // the payload's JSON args
-    std::vector<std::string> attachments; // its binary attachments
-    std::chrono::milliseconds timeout;
-};
-
-struct ack_reply {
-    std::uint64_t request;
-    bool acked = false;
-    std::vector<std::string> items;
-    std::vector<std::string> attachments;
-};
-
-/// Ask the owner of `sid` for its rooms; answered by a rooms_reply to `origin`.
-struct rooms_request {
-    std::size_t origin;
-    std::uint64_t request;
-    std::string nsp;
-    std::string sid;
-};
-
-struct rooms_reply {
-    std::uint64_t request;
-    std::vector<std::string> rooms;
-};
-
-/// Read (and optionally first change) the session data of socket `sid`; answered by a
-/// session_reply to `origin` carrying a copy.
-struct session_request {
-    std::size_t origin;
-    std::uint64_t request;
-    std::string nsp;
-    std::string sid;
-    std::optional<std::pair<std::string, std::string>> set;
-};
-
-struct session_reply {
-    std::uint64_t request;
-    bool found = false;
-    std::unordered_map<std::string, std::string> data;
-};
 
 /// Close Engine.IO session `sid` (owned by the receiving shard), e.g. after another shard
 /// refused an oversized POST for it.
@@ -123,8 +38,9 @@ struct adopt_connection {
 };
 
 /// What an answering shard sends back for a request_header; the asking shard's request table
-/// (server/core/shard_requests.hpp) hands it to whoever waits.
-using reply_body = std::variant<ack_reply, rooms_reply, session_reply>;
+/// (server/core/shard_requests.hpp) hands it to whoever waits. Plumbing replies (a forwarded
+/// HTTP response) join the adapter's here.
+using reply_body = adapter_reply;
 
 struct reply {
     request_id request;
@@ -132,8 +48,12 @@ struct reply {
 };
 
 using shard_message =
-    std::variant<broadcast, room_change, disconnect_socket, ack_request, ack_reply, rooms_request,
-                 rooms_reply, session_request, session_reply, close_session, plain_broadcast,
-                 adopt_connection, reply>;
+    std::variant<adapter_message, reply, close_session, plain_broadcast, adopt_connection>;
+
+/// What a message costs its lane, roughly: the payload bytes it holds (a shared packet is counted
+/// in every lane that carries it), for the mesh's byte bound.
+std::size_t approximate_bytes(const shard_message& m);
+/// Which messages the mesh may refuse when their lane is over its bound (see mesh.hpp).
+delivery delivery_of(const shard_message& m);
 
 } // namespace imedge::rooms

@@ -63,7 +63,7 @@ void raise_descriptor_limit() {
 class shards_server final : public running_server {
 public:
     explicit shards_server(const app_config& config)
-        : mesh_(config.options.shards, config.options.ring_capacity) {
+        : mesh_(config.options.shards, config.options.ring_capacity, config.options.ring_bytes) {
         for (std::size_t i = 0; i < config.options.shards; ++i)
             shards_.push_back(std::make_unique<shard>(i, config, mesh_));
         mesh_.set_callbacks(

@@ -69,7 +69,10 @@ public:
     boost::asio::awaitable<std::optional<args>>
     call(std::string sid, std::string event, payload data, std::chrono::milliseconds timeout) const;
 
-    void enter_room(std::string_view sid, std::string_view room) const;
+    /// Makes socket `sid` (on any shard) join `room`. False when the socket is on this shard and
+    /// already in max_rooms_per_socket rooms: the join is refused (on another shard such a join
+    /// is dropped there).
+    bool enter_room(std::string_view sid, std::string_view room) const;
     void leave_room(std::string_view sid, std::string_view room) const;
     /// The rooms of a socket on this shard (its sid first); empty when it is not here.
     std::vector<std::string> rooms(std::string_view sid) const;
@@ -90,7 +93,6 @@ public:
     server_ref of(std::string nsp) const { return {*shard_, std::move(nsp)}; }
     const std::string& nsp() const { return nsp_; }
     std::size_t shard_index() const;
-    shard& owner() const { return *shard_; }
 
 private:
     shard* shard_;

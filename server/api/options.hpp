@@ -27,8 +27,10 @@ struct server_options {
     std::uint32_t plain_idle_ms = 60000;        // plain WebSocket silent this long: dropped
                                                 // (pinged at half; 0: never)
     std::size_t ring_capacity = 8192;           // cross-shard ring slots per shard pair
-    std::vector<std::string> cors_origins;      // "*" allows any origin
-    std::string socketio_path = "/socket.io/";  // where Socket.IO's Engine.IO endpoint lives
+    std::size_t ring_bytes = 16u << 20; // payload bytes one shard pair may hold (drop past it)
+    std::size_t max_rooms_per_socket = 10000;  // its sid room included; more joins are refused
+    std::vector<std::string> cors_origins;     // "*" allows any origin
+    std::string socketio_path = "/socket.io/"; // where Socket.IO's Engine.IO endpoint lives
 };
 
 /// Parses `--port P --host H --shards N --ping-interval MS --ping-timeout MS --max-payload B

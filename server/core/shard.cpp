@@ -47,7 +47,8 @@ shard::shard(std::size_t index, const app_config& config, shard_mesh& mesh)
                  std::chrono::milliseconds(config.options.ping_interval_ms),
                  std::chrono::milliseconds(config.options.ping_timeout_ms),
                  std::chrono::milliseconds(config.options.connect_timeout_ms)),
-      engineio_(*this), socketio_(*this), requests_(context_.get_executor(), index) {}
+      engineio_(*this), socketio_(*this), plain_(config.options.max_rooms_per_socket),
+      requests_(context_.get_executor(), index) {}
 
 std::uint16_t shard::listen(const tcp::endpoint& endpoint) {
     acceptor_.open(endpoint.protocol());
@@ -116,12 +117,14 @@ asio::awaitable<void> shard::accept_loop() {
     }
 }
 
-void shard::send_to(std::size_t to, rooms::shard_message message) {
+rooms::send_status shard::send_to(std::size_t to, rooms::shard_message message) {
     if (to == index_) {
         handle(index_, std::move(message));
-        return;
+        return rooms::send_status::sent;
     }
-    mesh_.send(index_, to, std::move(message));
+    auto bytes = rooms::approximate_bytes(message);
+    auto d = rooms::delivery_of(message);
+    return mesh_.send(index_, to, std::move(message), bytes, d);
 }
 
 void shard::drain_mesh() {
@@ -161,6 +164,7 @@ void shard::handle(std::size_t, rooms::shard_message&& m) {
                 if (auto s = engineio_.find(message.sid))
                     s->close(message.reason);
             } else {
+                static_assert(std::is_same_v<T, rooms::adapter_message>);
                 socketio_.on_message(std::move(message));
             }
         },

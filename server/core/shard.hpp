@@ -16,6 +16,8 @@
 
 #include <boost/asio/ip/tcp.hpp>
 
+#include <optional>
+#include <string_view>
 #include <unordered_map>
 
 namespace imedge::server {
@@ -61,8 +63,24 @@ public:
     void count_slow_reader() { ++stats_.slow_readers; }
     rooms::mesh_stats mesh_stats() const { return mesh_.stats(index_); }
 
-    /// Sends a message to shard `to` through the mesh (to itself: handled at once).
-    void send_to(std::size_t to, rooms::shard_message message);
+    /// Sends a message to shard `to` through the mesh (to itself: handled at once). A
+    /// droppable message is refused (and counted) while its lane is over its byte bound.
+    rooms::send_status send_to(std::size_t to, rooms::shard_message message);
+    /// Fan-out: one copy of `m` to every other shard (one message each, sharing its payload),
+    /// then `deliver_here(m)` on this one.
+    template <class Message, class F> void fan_out(const Message& m, F&& deliver_here) {
+        for (std::size_t i = 0; i < shard_count(); ++i)
+            if (i != index_)
+                send_to(i, m);
+        deliver_here(m);
+    }
+    /// The shard of this server that owns `id` (a session or socket id), if it names one.
+    std::optional<std::size_t> owner_of(std::string_view id) const {
+        auto shard = id_generator::shard_of(id);
+        if (!shard || *shard >= shard_count())
+            return std::nullopt;
+        return shard;
+    }
     /// Mesh wake-up target: handles everything waiting in this shard's rings.
     void drain_mesh();
     void flush_mesh_overflow();

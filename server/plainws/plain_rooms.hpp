@@ -8,9 +8,6 @@
 #include "rooms/registry.hpp"
 #include "rooms/shard_message.hpp"
 
-#include <optional>
-#include <unordered_map>
-
 namespace imedge::server {
 
 /// What the hub delivers to: a plain WebSocket connection's outgoing queue.
@@ -20,36 +17,30 @@ public:
     virtual void deliver(const frame& f) = 0;
 };
 
+/// The registry holds the peers themselves; a peer calls remove() before it goes.
 class plain_rooms {
 public:
-    rooms::member_id add(plain_member& m) {
-        auto id = next_++;
-        members_.emplace(id, &m);
-        return id;
+    explicit plain_rooms(std::size_t max_rooms_per_peer) : registry_(max_rooms_per_peer) {}
+
+    void remove(plain_member& m) { registry_.leave_all(&m); }
+    rooms::join_result join(plain_member& m, std::string_view room) {
+        return registry_.join(&m, room);
     }
-    void remove(rooms::member_id id) {
-        registry_.leave_all(id);
-        members_.erase(id);
+    rooms::leave_result leave(plain_member& m, std::string_view room) {
+        return registry_.leave(&m, room);
     }
-    void join(rooms::member_id id, std::string_view room) { registry_.join(id, room); }
-    void leave(rooms::member_id id, std::string_view room) { registry_.leave(id, room); }
 
     /// Delivers to this shard's members of the room, except `skip`.
-    void deliver(const rooms::plain_broadcast& m,
-                 std::optional<rooms::member_id> skip = std::nullopt) {
+    void deliver(const rooms::plain_broadcast& m, const plain_member* skip = nullptr) {
         frame f{m.data, m.binary ? frame_kind::binary : frame_kind::text};
-        registry_.for_each_member(rooms::broadcast_filter{{m.room}, {}}, [&](rooms::member_id id) {
-            if (id == skip)
-                return;
-            if (auto it = members_.find(id); it != members_.end())
-                it->second->deliver(f);
+        registry_.for_each_member(rooms::broadcast_filter{{m.room}, {}}, [&](plain_member* p) {
+            if (p != skip)
+                p->deliver(f);
         });
     }
 
 private:
-    rooms::registry registry_;
-    std::unordered_map<rooms::member_id, plain_member*> members_;
-    rooms::member_id next_ = 1;
+    rooms::registry<plain_member*> registry_;
 };
 
 } // namespace imedge::server

@@ -18,9 +18,8 @@ using protocol::engineio::frame_kind;
 class plain_peer final : public websocket_peer, public plain_member {
 public:
     explicit plain_peer(shard& owner)
-        : owner_(owner), queue_(owner.get_executor(), owner.options().outbox_limit),
-          id_(owner.plain().add(*this)) {}
-    ~plain_peer() override { owner_.plain().remove(id_); }
+        : owner_(owner), queue_(owner.get_executor(), owner.options().outbox_limit) {}
+    ~plain_peer() override { owner_.plain().remove(*this); }
     plain_peer(const plain_peer&) = delete;
     plain_peer& operator=(const plain_peer&) = delete;
 
@@ -28,18 +27,16 @@ public:
         deliver(frame{make_bytes(std::string(data)), kind});
     }
     void close() override { queue_.mark_closing(); }
-    void join(std::string_view room) override { owner_.plain().join(id_, room); }
-    void leave(std::string_view room) override { owner_.plain().leave(id_, room); }
+    void join(std::string_view room) override { owner_.plain().join(*this, room); }
+    void leave(std::string_view room) override { owner_.plain().leave(*this, room); }
 
     void publish(std::string_view room, std::string_view data, frame_kind kind,
                  self_delivery self) override {
         rooms::plain_broadcast m{std::string(room), make_bytes(std::string(data)),
                                  kind == frame_kind::binary};
-        for (std::size_t i = 0; i < owner_.shard_count(); ++i)
-            if (i != owner_.index())
-                owner_.send_to(i, m);
-        owner_.plain().deliver(m,
-                               self == self_delivery::exclude ? std::optional(id_) : std::nullopt);
+        const plain_member* skip = self == self_delivery::exclude ? this : nullptr;
+        owner_.fan_out(
+            m, [&](const rooms::plain_broadcast& here) { owner_.plain().deliver(here, skip); });
     }
 
     void deliver(const frame& f) override {
@@ -58,7 +55,6 @@ public:
 private:
     shard& owner_;
     send_queue queue_;
-    rooms::member_id id_;
 };
 
 asio::awaitable<void> read_messages(plain_peer& peer, ws_stream& ws,

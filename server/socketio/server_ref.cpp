@@ -4,9 +4,6 @@
 #include "server/core/shard.hpp"
 #include "server/socketio/sio_socket.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 namespace imedge::server {
 
 namespace {
@@ -40,72 +37,30 @@ void server_ref::emit_with_ack(std::string_view sid, std::string_view event, con
     shard_->socketio().emit_with_ack(nsp_, sid, event, data, timeout, std::move(done));
 }
 
-namespace {
-
-// Turns a callback-style request into a value a coroutine can co_await. The callback may run
-// before or after the coroutine suspends; both are on the same shard thread.
-template <class T> class reply_slot {
-public:
-    explicit reply_slot(executor ex) : signal_(ex) {
-        signal_.expires_at(std::chrono::steady_clock::time_point::max());
-    }
-
-    void set(T value) {
-        value_ = std::move(value);
-        done_ = true;
-        signal_.cancel();
-    }
-
-    asio::awaitable<T> get() {
-        if (!done_)
-            co_await signal_.async_wait(asio::as_tuple(asio::use_awaitable));
-        co_return std::move(value_);
-    }
-
-private:
-    wake_timer signal_;
-    T value_{};
-    bool done_ = false;
-};
-
-} // namespace
-
 boost::asio::awaitable<std::optional<args>>
 server_ref::call(std::string sid, std::string event, payload data,
                  std::chrono::milliseconds timeout) const {
-    auto slot = std::make_shared<reply_slot<std::optional<args>>>(shard_->get_executor());
-    emit_with_ack(sid, event, data, timeout,
-                  [slot](std::optional<args> a) { slot->set(std::move(a)); });
-    co_return co_await slot->get();
+    co_return co_await shard_->socketio().call(nsp_, std::move(sid), std::move(event),
+                                               std::move(data), timeout);
 }
 
 boost::asio::awaitable<std::vector<std::string>> server_ref::fetch_rooms(std::string sid) const {
-    auto slot = std::make_shared<reply_slot<std::vector<std::string>>>(shard_->get_executor());
-    shard_->socketio().fetch_rooms(nsp_, sid,
-                                   [slot](std::vector<std::string> r) { slot->set(std::move(r)); });
-    co_return co_await slot->get();
+    co_return co_await shard_->socketio().fetch_rooms(nsp_, std::move(sid));
 }
 
 boost::asio::awaitable<std::optional<session_data>>
 server_ref::fetch_session(std::string sid) const {
-    auto slot = std::make_shared<reply_slot<std::optional<session_data>>>(shard_->get_executor());
-    shard_->socketio().fetch_session(
-        nsp_, sid, std::nullopt,
-        [slot](std::optional<session_data> d) { slot->set(std::move(d)); });
-    co_return co_await slot->get();
+    co_return co_await shard_->socketio().fetch_session(nsp_, std::move(sid), std::nullopt);
 }
 
 boost::asio::awaitable<std::optional<session_data>>
 server_ref::update_session(std::string sid, std::string key, std::string value) const {
-    auto slot = std::make_shared<reply_slot<std::optional<session_data>>>(shard_->get_executor());
-    shard_->socketio().fetch_session(
-        nsp_, sid, std::pair{std::move(key), std::move(value)},
-        [slot](std::optional<session_data> d) { slot->set(std::move(d)); });
-    co_return co_await slot->get();
+    co_return co_await shard_->socketio().fetch_session(
+        nsp_, std::move(sid), std::pair{std::move(key), std::move(value)});
 }
 
-void server_ref::enter_room(std::string_view sid, std::string_view room) const {
-    shard_->socketio().enter_room(nsp_, sid, room);
+bool server_ref::enter_room(std::string_view sid, std::string_view room) const {
+    return shard_->socketio().enter_room(nsp_, sid, room);
 }
 
 void server_ref::leave_room(std::string_view sid, std::string_view room) const {
@@ -113,10 +68,7 @@ void server_ref::leave_room(std::string_view sid, std::string_view room) const {
 }
 
 std::vector<std::string> server_ref::rooms(std::string_view sid) const {
-    auto* s = shard_->socketio().find_socket(nsp_, sid);
-    if (!s || s->member == 0)
-        return {};
-    return s->ns().registry.rooms_of(s->member);
+    return shard_->socketio().rooms_here(nsp_, sid);
 }
 
 void server_ref::disconnect(std::string_view sid) const {

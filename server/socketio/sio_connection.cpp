@@ -77,7 +77,7 @@ void sio_connection::connect(eio_session& s, inbound_packet&& p) {
 
     auto socket = std::make_shared<sio_socket>(s, *ns, owner_.ids().next());
     sockets_.push_back(socket);
-    host.add_socket(*socket); // emits to its sid during the handler are held until CONNECT is sent
+    host.add_socket(*socket, *this); // emits to its sid during the handler are held until CONNECT is sent
 
     connect_request request{server_ref(owner_, ns->name), socket->sid(),
                             auth->empty() ? "{}" : std::move(*auth), s.handshake()};

@@ -27,7 +27,6 @@ public:
     namespace_state& ns() { return *ns_; }
     eio_session& session() { return *session_; }
 
-    rooms::member_id member = 0;
     session_data data;
     bool connected() const { return state_ == state::connected; }
     bool connecting() const { return state_ == state::connecting; }

@@ -38,8 +38,8 @@ test_server::test_server(server_options options) : app_(std::move(options)) {
     app_.of("/")
         .on("join",
             [](event& e) {
-                e.io.enter_room(e.sid, e.args.string_at(0));
-                e.ack(payload().add_string("joined"));
+                bool joined = e.io.enter_room(e.sid, e.args.string_at(0));
+                e.ack(payload().add_string(joined ? "joined" : "refused"));
             })
         .on("put",
             [](event& e) {

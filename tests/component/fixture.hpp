@@ -10,7 +10,7 @@ namespace imedge::testing {
 server::server_options test_options(std::size_t shards);
 
 /// Namespace "/" handlers (all acks answer with one string or array):
-///   join(room)              enter the room, ack "joined"
+///   join(room)              enter the room, ack "joined" (or "refused" past the rooms cap)
 ///   put(sid, room)          make another socket (any shard) enter a room, ack "put"
 ///   drop(sid, room)         make another socket leave a room, ack "dropped"
 ///   kick(sid)               disconnect another socket, ack "kicked"
