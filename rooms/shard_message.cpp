@@ -66,7 +66,7 @@ std::size_t bytes_of(const reply& m) {
         m.body);
 }
 std::size_t bytes_of(const close_session& m) {
-    return m.sid.size() + m.reason.size();
+    return m.sid.size();
 }
 std::size_t bytes_of(const plain_broadcast& m) {
     return m.room.size() + (m.data ? m.data->size() : 0);
