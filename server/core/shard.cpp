@@ -3,6 +3,7 @@
 
 #include "server/engineio/eio_session.hpp"
 #include "server/http/http_connection.hpp"
+#include "server/http/routes.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -42,7 +43,10 @@ bool out_of_descriptors(const boost::system::error_code& ec) {
 } // namespace
 
 shard::shard(std::size_t index, const app_config& config, shard_mesh& mesh)
-    : index_(index), config_(config), mesh_(mesh), acceptor_(context_), ids_(index),
+    : index_(index), config_(config), mesh_(mesh),
+      admission_(config.options.limits.pending_sessions_per_address,
+                 config.options.limits.pending_sessions, metrics_.pending_sessions),
+      router_(make_routes(config)), acceptor_(context_), ids_(index),
       heartbeat_(context_.get_executor(),
                  std::chrono::milliseconds(config.options.ping_interval_ms),
                  std::chrono::milliseconds(config.options.ping_timeout_ms),
@@ -83,6 +87,7 @@ void shard::pin_to_cpu() {
 
 void shard::run() {
     pin_to_cpu();
+    services_.create(config_.services, index_);
     heartbeat_.start();
     for (const auto& on_start : config_.on_shard_start)
         on_start(server_ref(*this, "/"));
@@ -101,10 +106,11 @@ asio::awaitable<void> shard::accept_loop() {
             if (out_of_descriptors(ec)) {
                 // Out of descriptors is a normal event under load: pause accepting (the kernel
                 // keeps the backlog) and let closing connections free some.
-                if (stats_.accept_backoffs++ % 100 == 0)
+                if (metrics_.accept_backoffs.get() % 100 == 0)
                     fmt::print(stderr, "imedge: shard {}: accept: {}; backing off\n", index_,
                                ec.message());
-                backoff.expires_after(std::chrono::milliseconds(50));
+                ++metrics_.accept_backoffs;
+                backoff.expires_after(std::chrono::milliseconds(limits().accept_backoff_ms));
                 co_await backoff.async_wait(asio::as_tuple(asio::use_awaitable));
             }
             continue;
@@ -122,6 +128,9 @@ void shard::send_to(std::size_t to, rooms::shard_message message) {
         return;
     }
     mesh_.send(index_, to, std::move(message));
+    auto sent = mesh_.stats(index_); // this shard's own figures: read on its thread
+    metrics_.mesh_sent.set(sent.sent);
+    metrics_.mesh_overflowed.set(sent.overflowed);
 }
 
 void shard::drain_mesh() {
@@ -194,7 +203,7 @@ void shard::stop_now() {
     }
     // Give writers a bounded time to flush and close, then stop regardless.
     auto deadline = std::make_shared<wake_timer>(
-        context_.get_executor(), std::chrono::milliseconds(config_.options.shutdown_timeout_ms));
+        context_.get_executor(), std::chrono::milliseconds(limits().shutdown_timeout_ms));
     deadline->async_wait([this, deadline](boost::system::error_code) {
         // Peers that did not finish their closing handshake in time lose their connection.
         boost::system::error_code ignored;

@@ -27,6 +27,7 @@ public:
     void send(std::string_view data, frame_kind kind) override {
         deliver(frame{make_bytes(std::string(data)), kind});
     }
+    server_ref io() const override { return server_ref(owner_, "/"); }
     void close() override { queue_.mark_closing(); }
     void join(std::string_view room) override { owner_.plain().join(id_, room); }
     void leave(std::string_view room) override { owner_.plain().leave(id_, room); }
