@@ -96,7 +96,6 @@ public:
     server_ref of(std::string nsp) const { return {*shard_, std::move(nsp)}; }
     const std::string& nsp() const { return nsp_; }
     std::size_t shard_index() const;
-    shard& owner() const { return *shard_; }
 
     /// This shard's instance of the service registered with app::per_shard<T>(). Throws
     /// no_such_service when none was. The reference stays valid until the server stops; it

@@ -47,7 +47,7 @@ shard::shard(std::size_t index, const app_config& config, shard_mesh& mesh)
       admission_(config.options.limits.pending_sessions_per_address,
                  config.options.limits.pending_sessions, metrics_.pending_sessions),
       router_(make_routes(config)), acceptor_(context_), ids_(index),
-      heartbeat_(context_.get_executor(),
+      deadlines_(context_.get_executor(),
                  std::chrono::milliseconds(config.options.ping_interval_ms),
                  std::chrono::milliseconds(config.options.ping_timeout_ms),
                  std::chrono::milliseconds(config.options.connect_timeout_ms)),
@@ -88,7 +88,7 @@ void shard::pin_to_cpu() {
 void shard::run() {
     pin_to_cpu();
     services_.create(config_.services, index_);
-    heartbeat_.start();
+    deadlines_.start();
     for (const auto& on_start : config_.on_shard_start)
         on_start(server_ref(*this, "/"));
     asio::co_spawn(context_, accept_loop(),
@@ -193,7 +193,7 @@ void shard::stop_now() {
     boost::system::error_code ignored;
     acceptor_.close(ignored);
     engineio_.close_all("server shutting down");
-    heartbeat_.stop();
+    deadlines_.stop();
     for (auto& [socket, a] : open_sockets_)
         if (a == activity::idle)
             socket->close(ignored);

@@ -1,10 +1,10 @@
 // A shard: one thread, one io_context, one SO_REUSEPORT listener, and everything its
-// connections own (sessions, rooms, heartbeat). Shards talk only through the mesh.
+// connections own (sessions, rooms, deadlines). Shards talk only through the mesh.
 #pragma once
 
 #include "server/api/app.hpp"
 #include "server/core/admission.hpp"
-#include "server/core/heartbeat.hpp"
+#include "server/core/deadline_scheduler.hpp"
 #include "server/core/ids.hpp"
 #include "server/core/metrics.hpp"
 #include "server/core/net.hpp"
@@ -49,7 +49,7 @@ public:
     const server_limits& limits() const { return config_.options.limits; }
     const app_config& config() const { return config_; }
     id_generator& ids() { return ids_; }
-    heartbeat& beat() { return heartbeat_; }
+    deadline_scheduler& deadlines() { return deadlines_; }
     engineio_host& engineio() { return engineio_; }
     socketio_host& socketio() { return socketio_; }
     plain_rooms& plain() { return plain_; }
@@ -102,7 +102,7 @@ private:
     asio::io_context context_{1};
     tcp::acceptor acceptor_;
     id_generator ids_;
-    heartbeat heartbeat_;
+    deadline_scheduler deadlines_;
     engineio_host engineio_;
     socketio_host socketio_;
     plain_rooms plain_;

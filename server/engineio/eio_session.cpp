@@ -28,9 +28,9 @@ void eio_session::open() {
     send_text(protocol::engineio::encode_text_packet(packet_type::open,
                                                      protocol::engineio::open_packet_json(p)));
     auto self = shared_from_this();
-    owner_->beat().schedule(heartbeat::lane::ping, self, heartbeat_epoch_);
+    owner_->deadlines().schedule(deadline_scheduler::lane::ping, self, heartbeat_epoch_);
     if (handler_->wants_connect_deadline())
-        owner_->beat().schedule(heartbeat::lane::connect, self, heartbeat_epoch_);
+        owner_->deadlines().schedule(deadline_scheduler::lane::connect, self, heartbeat_epoch_);
     handler_->on_open(*this);
 }
 
@@ -73,7 +73,8 @@ void eio_session::receive(protocol::engineio::packet&& p) {
     case packet_type::pong:
         if (awaiting_pong_) {
             awaiting_pong_ = false;
-            owner_->beat().schedule(heartbeat::lane::ping, shared_from_this(), ++heartbeat_epoch_);
+            owner_->deadlines().schedule(deadline_scheduler::lane::ping, shared_from_this(),
+                                         ++heartbeat_epoch_);
         }
         break;
     case packet_type::close:
@@ -89,22 +90,23 @@ void eio_session::receive(protocol::engineio::packet&& p) {
     }
 }
 
-void eio_session::on_deadline(heartbeat::lane l, std::uint32_t epoch) {
+void eio_session::on_deadline(deadline_scheduler::lane l, std::uint32_t epoch) {
     if (closed_)
         return;
     switch (l) {
-    case heartbeat::lane::ping:
+    case deadline_scheduler::lane::ping:
         if (epoch != heartbeat_epoch_ || awaiting_pong_)
             return;
         awaiting_pong_ = true;
         send_text(protocol::engineio::encode_text_packet(packet_type::ping));
-        owner_->beat().schedule(heartbeat::lane::pong, shared_from_this(), ++heartbeat_epoch_);
+        owner_->deadlines().schedule(deadline_scheduler::lane::pong, shared_from_this(),
+                                     ++heartbeat_epoch_);
         break;
-    case heartbeat::lane::pong:
+    case deadline_scheduler::lane::pong:
         if (epoch == heartbeat_epoch_ && awaiting_pong_)
             close("ping timeout");
         break;
-    case heartbeat::lane::connect:
+    case deadline_scheduler::lane::connect:
         handler_->on_connect_deadline(*this);
         break;
     }

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "server/api/handlers.hpp"
-#include "server/core/heartbeat.hpp"
+#include "server/core/deadline_scheduler.hpp"
 #include "server/engineio/send_queue.hpp"
 #include "server/engineio/session_handler.hpp"
 
@@ -51,8 +51,8 @@ public:
     /// A packet from the client, over either transport.
     void receive(protocol::engineio::packet&& p);
 
-    /// Heartbeat callback (see heartbeat::schedule).
-    void on_deadline(heartbeat::lane l, std::uint32_t epoch);
+    /// Heartbeat callback (see deadline_scheduler::schedule).
+    void on_deadline(deadline_scheduler::lane l, std::uint32_t epoch);
 
     // Transport plumbing.
     send_queue& queue() { return queue_; }
