@@ -12,6 +12,11 @@ namespace {
 using imedge::server::event;
 using imedge::server::payload;
 
+// Each shard's JSON parser for raw WebSocket messages (a per-shard service: never shared).
+struct raw_parser {
+    simdjson::dom::parser parser;
+};
+
 // The data argument of publish/chat, forwarded as the JSON text it arrived as.
 payload second_arg(const event& e) {
     payload p;
@@ -26,6 +31,7 @@ int main(int argc, char** argv) {
     imedge::server::server_options defaults;
     defaults.host = "127.0.0.1";
     auto server = imedge::server::app::from_args(argc, argv, defaults);
+    server.per_shard<raw_parser>([](std::size_t) { return raw_parser(); });
 
     server.of("/")
         .on("echo",
@@ -56,8 +62,7 @@ int main(int argc, char** argv) {
     // publish, chat).
     server.websocket("/ws", [](imedge::server::websocket_peer& peer, std::string_view data,
                                imedge::protocol::engineio::frame_kind kind) {
-        // One parser per shard thread: each shard is one thread, so nothing is shared.
-        thread_local simdjson::dom::parser parser;
+        auto& parser = peer.io().local<raw_parser>().parser;
         simdjson::dom::element msg;
         if (parser.parse(data.data(), data.size()).get(msg) != simdjson::SUCCESS) {
             peer.close();

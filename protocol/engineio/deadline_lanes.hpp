@@ -1,6 +1,6 @@
 // Deadlines in lanes of fixed delay: each lane is a FIFO, because every deadline pushed to it is
-// "now + the lane's delay" and now only grows. Sans-IO (time comes in as a value); the heartbeat
-// drives it with one timer per shard.
+// "now + the lane's delay" and now only grows. Sans-IO (time comes in as a value); the deadline
+// scheduler drives it with one timer per shard.
 #pragma once
 
 #include <array>

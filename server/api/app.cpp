@@ -13,7 +13,6 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <future>
 #include <thread>
 
 namespace imedge::server {
@@ -63,7 +62,8 @@ void raise_descriptor_limit() {
 class shards_server final : public running_server {
 public:
     explicit shards_server(const app_config& config)
-        : mesh_(config.options.shards, config.options.ring_capacity, config.options.ring_bytes) {
+        : mesh_(config.options.shards, config.options.limits.ring_capacity,
+                config.options.limits.ring_bytes) {
         for (std::size_t i = 0; i < config.options.shards; ++i)
             shards_.push_back(std::make_unique<shard>(i, config, mesh_));
         mesh_.set_callbacks(
@@ -92,17 +92,8 @@ public:
                    [s, nsp = std::move(nsp), f = std::move(f)] { f(server_ref(*s, nsp)); });
     }
 
-    shard_counters counters(std::size_t index) override {
-        auto* s = shards_.at(index).get();
-        std::promise<shard_counters> result;
-        asio::post(s->context(), [s, &result] {
-            const auto& st = s->stats();
-            auto mesh = s->mesh_stats();
-            result.set_value(shard_counters{st.accepted, st.accept_backoffs, st.slow_readers,
-                                            st.handed_over, s->engineio().size(), mesh.sent,
-                                            mesh.overflowed});
-        });
-        return result.get_future().get();
+    shard_counters counters(std::size_t index) const override {
+        return shards_.at(index)->metrics().snapshot();
     }
 
     void stop() override {

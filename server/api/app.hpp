@@ -2,14 +2,18 @@
 // run(). A program built on it is a few lines (see examples/).
 #pragma once
 
+#include "server/api/counters.hpp"
 #include "server/api/handlers.hpp"
 #include "server/api/options.hpp"
+#include "server/api/per_shard.hpp"
 
 #include "protocol/engineio/packet.hpp"
 #include "protocol/json_text.hpp"
 
 #include <map>
 #include <type_traits>
+#include <typeinfo>
+#include <vector>
 
 namespace imedge::server {
 
@@ -98,6 +102,8 @@ enum class self_delivery : std::uint8_t { include, exclude };
 class websocket_peer {
 public:
     virtual ~websocket_peer() = default;
+    /// A handle on this shard's Socket.IO namespace "/" (emit, per-shard services).
+    virtual server_ref io() const = 0;
     virtual void send(std::string_view data, protocol::engineio::frame_kind kind) = 0;
     virtual void close() = 0;
     virtual void join(std::string_view room) = 0;
@@ -121,6 +127,7 @@ struct app_config {
     std::map<std::string, engineio_message_handler, std::less<>> engineio_endpoints;
     std::map<std::string, websocket_message_handler, std::less<>> websocket_endpoints;
     std::vector<shard_start_handler> on_shard_start;
+    std::vector<service_factory> services;
 };
 
 class running_server;
@@ -149,6 +156,21 @@ public:
 
     void on_shard_start(shard_start_handler h) { config_.on_shard_start.push_back(std::move(h)); }
 
+    /// Registers a per-shard service: `factory(shard_index)` returns a T and is called once on
+    /// each shard's thread as it starts, before any handler runs there; handlers reach their
+    /// shard's instance with `io.local<T>()`. One registration per type (a second one for the
+    /// same T replaces the first). For state a handler needs without locks: parsers, caches,
+    /// connection handles, key sets refreshed on each shard.
+    template <class T, class F> void per_shard(F factory) {
+        std::erase_if(config_.services,
+                      [](const service_factory& f) { return f.type == typeid(T); });
+        config_.services.push_back(
+            {typeid(T), [factory = std::move(factory)](std::size_t shard_index) {
+                 return service_ptr(new T(factory(shard_index)),
+                                    [](void* p) { delete static_cast<T*>(p); });
+             }});
+    }
+
     /// Starts the shards, prints the readiness line, serves until SIGINT/SIGTERM, stops
     /// gracefully. Returns the process exit code.
     int run();
@@ -161,17 +183,6 @@ private:
     app_config config_;
 };
 
-/// A shard's counters at one moment.
-struct shard_counters {
-    std::uint64_t accepted = 0;        // TCP connections served (adopted ones included)
-    std::uint64_t accept_backoffs = 0; // pauses for EMFILE/ENFILE
-    std::uint64_t slow_readers = 0;    // connections closed because their outbox was full
-    std::uint64_t handed_over = 0;     // connections passed to the shard owning their sid
-    std::uint64_t sessions = 0;        // open Engine.IO sessions
-    std::uint64_t mesh_sent = 0;       // cross-shard messages sent
-    std::uint64_t mesh_overflowed = 0; // of those, how many found their ring full
-};
-
 /// A started server. stop() (or the destructor) stops it gracefully and joins its threads.
 class running_server {
 public:
@@ -181,8 +192,9 @@ public:
     /// Thread-safe: runs `f` on shard `index`'s thread with a handle on namespace `nsp` (the
     /// way to emit from outside any handler).
     virtual void post(std::size_t index, std::string nsp, std::function<void(server_ref)> f) = 0;
-    /// Thread-safe snapshot of a shard's counters (taken on its thread).
-    virtual shard_counters counters(std::size_t index) = 0;
+    /// A shard's counters. Thread-safe and wait-free: it reads the shard's counters without
+    /// asking the shard, so it may be called from any thread, a handler on any shard included.
+    virtual shard_counters counters(std::size_t index) const = 0;
     virtual void stop() = 0;
 };
 

@@ -3,8 +3,9 @@
 // emit, manage rooms and disconnect, plus the sid, the args and an optional ack.
 #pragma once
 
+#include "server/api/per_shard.hpp"
+
 #include "protocol/socketio/args.hpp"
-#include "rooms/registry.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -14,6 +15,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <typeindex>
+#include <typeinfo>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -25,12 +28,15 @@ using protocol::socketio::payload;
 class shard;
 class sio_socket;
 
-/// What the client sent when it opened its Engine.IO session.
+/// What the client sent when it opened its Engine.IO session. A session keeps it until it
+/// ends, so it holds only what handlers read: the whole query, the peer address, and of the
+/// request headers only `cookie`, `authorization`, `user-agent`, `origin`, `x-forwarded-for`
+/// and those named by server_options::kept_headers (`--keep-header`); the rest are dropped
+/// when the handshake is answered.
 struct handshake_info {
     std::vector<std::pair<std::string, std::string>> query;
     std::vector<std::pair<std::string, std::string>> headers; // names lower-cased
     std::string address;                                      // peer IP
-    std::string url;
 
     std::optional<std::string_view> query_param(std::string_view name) const;
     std::optional<std::string_view> header(std::string_view lower_name) const;
@@ -94,7 +100,18 @@ public:
     const std::string& nsp() const { return nsp_; }
     std::size_t shard_index() const;
 
+    /// This shard's instance of the service registered with app::per_shard<T>(). Throws
+    /// no_such_service when none was. The reference stays valid until the server stops; it
+    /// must not be handed to another shard.
+    template <class T> T& local() const {
+        if (void* p = find_service(std::type_index(typeid(T))))
+            return *static_cast<T*>(p);
+        throw no_such_service();
+    }
+
 private:
+    void* find_service(std::type_index type) const;
+
     shard* shard_;
     std::string nsp_;
 };

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <string_view>
 #include <thread>
@@ -15,13 +16,79 @@ template <class T> bool parse_number(std::string_view text, T& out) {
     return ec == std::errc{} && end == text.data() + text.size();
 }
 
+template <class T> bool parse_positive(std::string_view text, T& out) {
+    return parse_number(text, out) && out > 0;
+}
+
+// The flags of the limits struct. Returns false for a name that is not one of them.
+bool parse_limit(std::string_view name, std::string_view value, server_limits& l, bool& ok) {
+    if (name == "--header-limit")
+        ok = parse_positive(value, l.http_header_bytes);
+    else if (name == "--http-idle-timeout")
+        ok = parse_positive(value, l.http_idle_timeout_ms);
+    else if (name == "--http-write-timeout")
+        ok = parse_positive(value, l.http_write_timeout_ms);
+    else if (name == "--max-pending-per-address")
+        ok = parse_positive(value, l.pending_sessions_per_address);
+    else if (name == "--max-pending")
+        ok = parse_positive(value, l.pending_sessions);
+    else if (name == "--accept-backoff")
+        ok = parse_positive(value, l.accept_backoff_ms);
+    else if (name == "--shutdown-timeout")
+        ok = parse_positive(value, l.shutdown_timeout_ms);
+    else if (name == "--ring-capacity")
+        ok = parse_positive(value, l.ring_capacity);
+    else
+        return false;
+    return true;
+}
+
+// Every other flag. Returns false for an unknown name.
+bool parse_option(std::string_view name, std::string_view value, server_options& o, bool& ok) {
+    if (parse_limit(name, value, o.limits, ok))
+        return true;
+    if (name == "--port")
+        ok = parse_number(value, o.port);
+    else if (name == "--host")
+        o.host = std::string(value);
+    else if (name == "--shards")
+        ok = parse_number(value, o.shards) && o.shards <= 64;
+    else if (name == "--ping-interval")
+        ok = parse_positive(value, o.ping_interval_ms);
+    else if (name == "--ping-timeout")
+        ok = parse_positive(value, o.ping_timeout_ms);
+    else if (name == "--max-payload")
+        ok = parse_positive(value, o.max_payload);
+    else if (name == "--connect-timeout")
+        ok = parse_positive(value, o.connect_timeout_ms);
+    else if (name == "--outbox-limit")
+        ok = parse_positive(value, o.outbox_limit);
+    else if (name == "--cors-origin")
+        o.cors_origins.emplace_back(value);
+    else if (name == "--cors-allow-header")
+        o.cors_allowed_headers.emplace_back(value);
+    else if (name == "--keep-header")
+        o.kept_headers.emplace_back(value);
+    else if (name == "--path") {
+        o.socketio_path = std::string(value);
+        ok = !value.empty() && value.front() == '/';
+        if (ok && o.socketio_path.back() != '/')
+            o.socketio_path += '/';
+    } else
+        return false;
+    return true;
+}
+
 } // namespace
 
 std::string usage(const char* program) {
     return fmt::format(
         "usage: {} [--port P] [--host H] [--shards N] [--ping-interval MS] [--ping-timeout MS]\n"
         "          [--max-payload BYTES] [--connect-timeout MS] [--outbox-limit BYTES]\n"
-        "          [--cors-origin ORIGIN]... [--path /socket.io/]\n",
+        "          [--cors-origin ORIGIN]... [--cors-allow-header NAME]... [--path /socket.io/]\n"
+        "          [--keep-header NAME]... [--header-limit BYTES] [--http-idle-timeout MS]\n"
+        "          [--http-write-timeout MS] [--max-pending-per-address N] [--max-pending N]\n"
+        "          [--accept-backoff MS] [--shutdown-timeout MS] [--ring-capacity N]\n",
         program);
 }
 
@@ -35,34 +102,17 @@ std::variant<server_options, std::string> parse_options(int argc, const char* co
             return fmt::format("option {} needs a value\n{}", name, usage(argv[0]));
         std::string_view value = argv[++i];
         bool ok = true;
-        if (name == "--port")
-            ok = parse_number(value, o.port);
-        else if (name == "--host")
-            o.host = std::string(value);
-        else if (name == "--shards")
-            ok = parse_number(value, o.shards) && o.shards <= 64;
-        else if (name == "--ping-interval")
-            ok = parse_number(value, o.ping_interval_ms) && o.ping_interval_ms > 0;
-        else if (name == "--ping-timeout")
-            ok = parse_number(value, o.ping_timeout_ms) && o.ping_timeout_ms > 0;
-        else if (name == "--max-payload")
-            ok = parse_number(value, o.max_payload) && o.max_payload > 0;
-        else if (name == "--connect-timeout")
-            ok = parse_number(value, o.connect_timeout_ms) && o.connect_timeout_ms > 0;
-        else if (name == "--outbox-limit")
-            ok = parse_number(value, o.outbox_limit) && o.outbox_limit > 0;
-        else if (name == "--cors-origin")
-            o.cors_origins.emplace_back(value);
-        else if (name == "--path") {
-            o.socketio_path = std::string(value);
-            ok = !value.empty() && value.front() == '/';
-            if (ok && o.socketio_path.back() != '/')
-                o.socketio_path += '/';
-        } else
+        if (!parse_option(name, value, o, ok))
             return fmt::format("unknown option {}\n{}", name, usage(argv[0]));
         if (!ok)
             return fmt::format("bad value for {}: {}\n{}", name, value, usage(argv[0]));
     }
+    // The cors package's "*" is a literal wildcard; mixed into a list it would read as "any
+    // origin, with credentials", which this option must never mean.
+    if (o.cors_origins.size() > 1 &&
+        std::find(o.cors_origins.begin(), o.cors_origins.end(), "*") != o.cors_origins.end())
+        return fmt::format("--cors-origin '*' cannot be combined with other origins\n{}",
+                           usage(argv[0]));
     if (o.shards == 0)
         o.shards = std::max(1u, std::thread::hardware_concurrency());
     return o;

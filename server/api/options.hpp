@@ -1,6 +1,8 @@
 // The server's common options, shared by the imedge binary and every program on the handler API.
 #pragma once
 
+#include "server/api/limits.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,25 +19,29 @@ struct server_options {
     std::uint32_t ping_interval_ms = 25000;
     std::uint32_t ping_timeout_ms = 20000;
     std::uint64_t max_payload = 1000000;
-    std::uint32_t connect_timeout_ms = 45000;   // Socket.IO: time to send the first CONNECT
-    std::uint32_t upgrade_timeout_ms = 10000;   // Engine.IO: time to finish a transport upgrade
-    std::uint32_t http_idle_timeout_ms = 60000; // a keep-alive HTTP connection with no request
-    std::uint32_t shutdown_timeout_ms = 3000;   // graceful stop bound
-    std::size_t outbox_limit = 1u << 20;        // bytes queued for one slow reader
-    std::uint32_t write_timeout_ms = 30000;     // a WebSocket write that takes longer resets it
-    std::uint32_t close_timeout_ms = 5000;      // a closing WebSocket is reset after this
-    std::uint32_t plain_idle_ms = 60000;        // plain WebSocket silent this long: dropped
-                                                // (pinged at half; 0: never)
-    std::size_t ring_capacity = 8192;           // cross-shard ring slots per shard pair
-    std::size_t ring_bytes = 16u << 20; // payload bytes one shard pair may hold (drop past it)
-    std::size_t max_rooms_per_socket = 10000;  // its sid room included; more joins are refused
-    std::vector<std::string> cors_origins;     // "*" allows any origin
+    std::uint32_t connect_timeout_ms = 45000;  // Socket.IO: time to send the first CONNECT
+    std::uint32_t upgrade_timeout_ms = 10000;  // Engine.IO: time to finish a transport upgrade
+    std::size_t outbox_limit = 1u << 20;       // bytes queued for one slow reader
     std::string socketio_path = "/socket.io/"; // where Socket.IO's Engine.IO endpoint lives
+
+    /// CORS, with the npm `cors` package's meaning (see server/http/cors.hpp): empty = no CORS
+    /// headers; {"*"} = `Access-Control-Allow-Origin: *` without credentials; a list = those
+    /// origins only, reflected with credentials, and WebSocket upgrades from other origins
+    /// refused. "*" cannot be combined with other origins.
+    std::vector<std::string> cors_origins;
+    /// Request headers a preflight allows besides Content-Type (socket.io-client's
+    /// `extraHeaders`). Requested headers are never reflected.
+    std::vector<std::string> cors_allowed_headers;
+
+    /// Request headers a session keeps for its handlers (handshake_info::header), besides the
+    /// ones always kept (see handshake_info). Names are matched case-insensitively.
+    std::vector<std::string> kept_headers;
+
+    server_limits limits;
 };
 
-/// Parses `--port P --host H --shards N --ping-interval MS --ping-timeout MS --max-payload B
-/// --connect-timeout MS --outbox-limit B --cors-origin O --path P` over `defaults`. Returns an
-/// error message for unknown or malformed options; `--help` returns the usage text as the error.
+/// Parses the flags listed by usage() over `defaults`. Returns an error message for unknown or
+/// malformed options; `--help` returns the usage text as the error.
 std::variant<server_options, std::string> parse_options(int argc, const char* const* argv,
                                                         server_options defaults = {});
 

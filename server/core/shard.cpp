@@ -3,6 +3,7 @@
 
 #include "server/engineio/eio_session.hpp"
 #include "server/http/http_connection.hpp"
+#include "server/http/routes.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -42,12 +43,15 @@ bool out_of_descriptors(const boost::system::error_code& ec) {
 } // namespace
 
 shard::shard(std::size_t index, const app_config& config, shard_mesh& mesh)
-    : index_(index), config_(config), mesh_(mesh), acceptor_(context_), ids_(index),
-      heartbeat_(context_.get_executor(),
+    : index_(index), config_(config), mesh_(mesh),
+      admission_(config.options.limits.pending_sessions_per_address,
+                 config.options.limits.pending_sessions, metrics_.pending_sessions),
+      router_(make_routes(config)), acceptor_(context_), ids_(index),
+      deadlines_(context_.get_executor(),
                  std::chrono::milliseconds(config.options.ping_interval_ms),
                  std::chrono::milliseconds(config.options.ping_timeout_ms),
                  std::chrono::milliseconds(config.options.connect_timeout_ms)),
-      engineio_(*this), socketio_(*this), plain_(config.options.max_rooms_per_socket),
+      engineio_(*this), socketio_(*this), plain_(config.options.limits.max_rooms_per_socket),
       requests_(context_.get_executor(), index) {}
 
 std::uint16_t shard::listen(const tcp::endpoint& endpoint) {
@@ -84,7 +88,8 @@ void shard::pin_to_cpu() {
 
 void shard::run() {
     pin_to_cpu();
-    heartbeat_.start();
+    services_.create(config_.services, index_);
+    deadlines_.start();
     for (const auto& on_start : config_.on_shard_start)
         on_start(server_ref(*this, "/"));
     asio::co_spawn(context_, accept_loop(),
@@ -102,10 +107,11 @@ asio::awaitable<void> shard::accept_loop() {
             if (out_of_descriptors(ec)) {
                 // Out of descriptors is a normal event under load: pause accepting (the kernel
                 // keeps the backlog) and let closing connections free some.
-                if (stats_.accept_backoffs++ % 100 == 0)
+                if (metrics_.accept_backoffs.get() % 100 == 0)
                     fmt::print(stderr, "imedge: shard {}: accept: {}; backing off\n", index_,
                                ec.message());
-                backoff.expires_after(std::chrono::milliseconds(50));
+                ++metrics_.accept_backoffs;
+                backoff.expires_after(std::chrono::milliseconds(limits().accept_backoff_ms));
                 co_await backoff.async_wait(asio::as_tuple(asio::use_awaitable));
             }
             continue;
@@ -124,7 +130,11 @@ rooms::send_status shard::send_to(std::size_t to, rooms::shard_message message) 
     }
     auto bytes = rooms::approximate_bytes(message);
     auto d = rooms::delivery_of(message);
-    return mesh_.send(index_, to, std::move(message), bytes, d);
+    auto status = mesh_.send(index_, to, std::move(message), bytes, d);
+    auto sent = mesh_.stats(index_); // this shard's own figures: read on its thread
+    metrics_.mesh_sent.set(sent.sent);
+    metrics_.mesh_overflowed.set(sent.overflowed);
+    return status;
 }
 
 void shard::drain_mesh() {
@@ -188,7 +198,7 @@ void shard::stop_now() {
     boost::system::error_code ignored;
     acceptor_.close(ignored);
     engineio_.close_all(protocol::engineio::close_reason::server_shutting_down);
-    heartbeat_.stop();
+    deadlines_.stop();
     for (auto& [socket, a] : open_sockets_)
         if (a == activity::idle)
             socket->close(ignored);
@@ -198,7 +208,7 @@ void shard::stop_now() {
     }
     // Give writers a bounded time to flush and close, then stop regardless.
     auto deadline = std::make_shared<wake_timer>(
-        context_.get_executor(), std::chrono::milliseconds(config_.options.shutdown_timeout_ms));
+        context_.get_executor(), std::chrono::milliseconds(limits().shutdown_timeout_ms));
     deadline->async_wait([this, deadline](boost::system::error_code) {
         // Peers that did not finish their closing handshake in time lose their connection.
         boost::system::error_code ignored;

@@ -1,13 +1,16 @@
 // A shard: one thread, one io_context, one SO_REUSEPORT listener, and everything its
-// connections own (sessions, rooms, heartbeat). Shards talk only through the mesh.
+// connections own (sessions, rooms, deadlines). Shards talk only through the mesh.
 #pragma once
 
 #include "server/api/app.hpp"
-#include "server/core/heartbeat.hpp"
+#include "server/core/admission.hpp"
+#include "server/core/deadline_scheduler.hpp"
 #include "server/core/ids.hpp"
+#include "server/core/metrics.hpp"
 #include "server/core/net.hpp"
 #include "server/core/shard_requests.hpp"
 #include "server/engineio/engineio_host.hpp"
+#include "server/http/router.hpp"
 #include "server/plainws/plain_rooms.hpp"
 #include "server/socketio/socketio_host.hpp"
 
@@ -24,13 +27,6 @@ namespace imedge::server {
 
 using shard_mesh = rooms::mesh<rooms::shard_message>;
 class shard;
-
-struct shard_stats {
-    std::uint64_t accepted = 0;
-    std::uint64_t accept_backoffs = 0; // EMFILE/ENFILE pauses
-    std::uint64_t slow_readers = 0;    // connections closed for a full outbox
-    std::uint64_t handed_over = 0;     // connections passed to their owner shard
-};
 
 /// Created and bound on the main thread; after start() only its own thread touches it, except
 /// post_* and request_stop, which are thread-safe.
@@ -52,16 +48,22 @@ public:
     asio::io_context& context() { return context_; }
     executor get_executor() { return context_.get_executor(); }
     const server_options& options() const { return config_.options; }
+    const server_limits& limits() const { return config_.options.limits; }
     const app_config& config() const { return config_; }
     id_generator& ids() { return ids_; }
-    heartbeat& beat() { return heartbeat_; }
+    deadline_scheduler& deadlines() { return deadlines_; }
     engineio_host& engineio() { return engineio_; }
     socketio_host& socketio() { return socketio_; }
     plain_rooms& plain() { return plain_; }
     bool stopping() const { return stopping_; }
-    shard_stats& stats() { return stats_; }
-    void count_slow_reader() { ++stats_.slow_readers; }
-    rooms::mesh_stats mesh_stats() const { return mesh_.stats(index_); }
+    /// Written only on this shard; read from anywhere (running_server::counters()).
+    shard_metrics& metrics() { return metrics_; }
+    const shard_metrics& metrics() const { return metrics_; }
+    void count_slow_reader() { ++metrics_.slow_readers; }
+    handshake_admission& admission() { return admission_; }
+    const router& routes() const { return router_; }
+    /// The instance of a per_shard service on this shard, or nullptr.
+    void* service(std::type_index type) const { return services_.find(type); }
 
     /// Sends a message to shard `to` through the mesh (to itself: handled at once). A
     /// droppable message is refused (and counted) while its lane is over its byte bound.
@@ -109,14 +111,19 @@ private:
     std::size_t index_;
     const app_config& config_;
     shard_mesh& mesh_;
+    // Declared before the io_context: coroutine frames it still holds when it is destroyed
+    // may release admission tickets, update counters and refer to services.
+    shard_metrics metrics_;
+    handshake_admission admission_;
+    service_table services_;
+    router router_;
     asio::io_context context_{1};
     tcp::acceptor acceptor_;
     id_generator ids_;
-    heartbeat heartbeat_;
+    deadline_scheduler deadlines_;
     engineio_host engineio_;
     socketio_host socketio_;
     plain_rooms plain_;
-    shard_stats stats_;
     std::unordered_map<tcp::socket*, activity> open_sockets_;
     std::size_t open_connections_ = 0;
     bool stopping_ = false;

@@ -83,7 +83,7 @@ void eio_session::carry_out(const eio::session_action& a) {
             feed(eio::input::outbox_full{});
         }
     } else if (const auto* d = std::get_if<act::arm_deadline>(&a)) {
-        owner_->beat().schedule(d->lane, shared_from_this(), d->epoch);
+        owner_->deadlines().schedule(d->lane, shared_from_this(), d->epoch);
     } else if (std::holds_alternative<act::connect_deadline>(a)) {
         handler_->on_connect_deadline(*this);
     } else if (const auto* c = std::get_if<act::close_session>(&a)) {

@@ -63,7 +63,7 @@ public:
     /// A packet from the client, over either transport.
     void receive(protocol::engineio::packet&& p);
 
-    /// Heartbeat callback (see heartbeat::schedule).
+    /// Deadline callback (see deadline_scheduler::schedule).
     void on_deadline(protocol::engineio::lane l, std::uint32_t epoch) {
         feed(protocol::engineio::input::deadline_fired{l, epoch});
     }

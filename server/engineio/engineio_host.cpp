@@ -65,35 +65,54 @@ void engineio_host::close_all(close_reason reason) {
         s->close(reason);
 }
 
-std::unique_ptr<session_handler> engineio_host::make_handler(std::string_view path) {
+void engineio_host::forget(const std::string& sid) {
+    sessions_.erase(sid);
+    owner_.metrics().sessions.set(sessions_.size());
+}
+
+std::unique_ptr<session_handler> engineio_host::make_handler(std::string_view path,
+                                                             admission_ticket ticket) {
     const auto& config = owner_.config();
     if (auto it = config.engineio_endpoints.find(path); it != config.engineio_endpoints.end())
         return std::make_unique<bare_engineio_handler>(it->second);
-    return std::make_unique<sio_connection>(owner_);
+    return std::make_unique<sio_connection>(owner_, std::move(ticket));
 }
 
 std::shared_ptr<eio_session> engineio_host::create(std::string_view path, bool websocket,
-                                                   const http_exchange& ex) {
+                                                   const http_exchange& ex,
+                                                   admission_ticket ticket) {
     auto t = protocol::engineio::parse_target(ex.request.target());
     auto sid = owner_.ids().next();
-    auto s = std::make_shared<eio_session>(owner_, sid,
-                                           websocket ? transport::websocket : transport::polling,
-                                           make_handshake_info(ex, t), make_handler(path));
+    auto s = std::make_shared<eio_session>(
+        owner_, sid, websocket ? transport::websocket : transport::polling,
+        make_handshake_info(ex, t, owner_.options()), make_handler(path, std::move(ticket)));
     sessions_.emplace(std::move(sid), s);
+    owner_.metrics().sessions.set(sessions_.size());
     s->open();
     return s;
 }
 
 asio::awaitable<connection_next> engineio_host::handshake(http_exchange& ex, std::string_view path,
                                                           bool websocket) {
+    // Socket.IO sessions are pending until their CONNECT: capped per address and per shard.
+    admission_ticket ticket;
+    if (!owner_.config().engineio_endpoints.contains(path)) {
+        ticket = owner_.admission().admit(peer_address(ex));
+        if (!ticket) {
+            ++owner_.metrics().refused_handshakes;
+            ex.request.keep_alive(false);
+            co_return co_await respond(ex, owner_.options(), http::status::service_unavailable,
+                                       "text/plain", "too many pending sessions\n");
+        }
+    }
     if (!websocket) {
-        auto s = create(path, false, ex);
+        auto s = create(path, false, ex, std::move(ticket));
         co_return co_await serve_poll_get(std::move(s), ex);
     }
     auto ws = co_await accept_websocket(ex, owner_.options());
     if (!ws)
         co_return connection_next::taken;
-    auto s = create(path, true, ex);
+    auto s = create(path, true, ex, std::move(ticket));
     spawn_websocket(owner_, std::move(ws), std::move(s), websocket_start::open);
     co_return connection_next::taken;
 }
@@ -131,7 +150,7 @@ asio::awaitable<connection_next> engineio_host::serve(http_exchange& ex, std::st
         std::string buffered = bytes.str();
         buffered.append(static_cast<const char*>(leftover.data()), leftover.size());
         int fd = ex.stream.release_socket().release();
-        ++owner_.stats().handed_over;
+        ++owner_.metrics().handed_over;
         owner_.send_to(*owner, rooms::adopt_connection{fd, std::move(buffered)});
         co_return connection_next::taken;
     }

@@ -1,6 +1,7 @@
 // The Engine.IO server of one shard: its session table and the HTTP requests for its paths.
 #pragma once
 
+#include "server/core/admission.hpp"
 #include "server/core/net.hpp"
 
 #include "protocol/engineio/session.hpp"
@@ -43,16 +44,16 @@ public:
     asio::awaitable<connection_next> serve(http_exchange& ex, std::string_view path);
 
     std::shared_ptr<eio_session> find(std::string_view sid) const;
-    void forget(const std::string& sid) { sessions_.erase(sid); }
+    void forget(const std::string& sid);
     std::size_t size() const { return sessions_.size(); }
     void close_all(protocol::engineio::close_reason reason);
 
 private:
     asio::awaitable<connection_next> handshake(http_exchange& ex, std::string_view path,
                                                bool websocket);
-    std::unique_ptr<session_handler> make_handler(std::string_view path);
+    std::unique_ptr<session_handler> make_handler(std::string_view path, admission_ticket ticket);
     std::shared_ptr<eio_session> create(std::string_view path, bool websocket,
-                                        const http_exchange& ex);
+                                        const http_exchange& ex, admission_ticket ticket);
 
     shard& owner_;
     std::unordered_map<std::string, std::shared_ptr<eio_session>> sessions_;

@@ -96,7 +96,7 @@ template <class WsStream>
 asio::awaitable<void> write_packets(std::shared_ptr<eio_session> s, WsStream& ws) {
     bool clean =
         co_await write_frames(s->queue(), ws, framing::gathered,
-                              std::chrono::milliseconds(s->owner().options().close_timeout_ms));
+                              std::chrono::milliseconds(s->owner().options().limits.close_timeout_ms));
     if (!clean)
         s->feed(eio::input::transport_lost{false});
 }
@@ -193,7 +193,7 @@ asio::awaitable<bool> write_frames(send_queue& q, WsStream& ws, framing how,
 asio::awaitable<std::unique_ptr<ws_stream>> accept_websocket(http_exchange& ex,
                                                              const server_options& o) {
     auto ws = std::make_unique<ws_stream>(ex.stream.release_socket());
-    ws->next_layer().set_write_timeout(std::chrono::milliseconds(o.write_timeout_ms));
+    ws->next_layer().set_write_timeout(std::chrono::milliseconds(o.limits.write_timeout_ms));
     ws->set_option(ws_timeouts(std::chrono::milliseconds(0)));
     ws->read_message_max(o.max_payload);
     ws->auto_fragment(false);

@@ -1,11 +1,11 @@
-// HTTP request loop and routing: Engine.IO paths, plain WebSocket paths, health check.
+// HTTP request loop: reads requests and dispatches them through the shard's router.
 #include "server/http/http_connection.hpp"
 
 #include "server/core/shard.hpp"
 #include "server/engineio/eio_session.hpp"
 #include "server/engineio/engineio_host.hpp"
+#include "server/http/cors.hpp"
 #include "server/http/http_util.hpp"
-#include "server/plainws/plain_websocket.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -22,7 +22,7 @@ namespace {
 class connection_guard {
 public:
     explicit connection_guard(shard& s) : shard_(s) {
-        ++shard_.stats().accepted;
+        ++shard_.metrics().accepted;
         shard_.connection_opened();
     }
     ~connection_guard() { shard_.connection_closed(); }
@@ -33,37 +33,26 @@ private:
     shard& shard_;
 };
 
-std::string_view path_of(std::string_view target) {
-    return target.substr(0, target.find('?'));
-}
-
-// "/socket.io" and "/socket.io/" name the same endpoint.
-template <class Map> auto find_path(const Map& map, std::string_view path) {
-    auto it = map.find(path);
-    if (it == map.end() && !path.empty() && path.back() != '/')
-        it = map.find(std::string(path) + "/");
-    return it;
-}
-
 asio::awaitable<connection_next> route(shard& owner, http_exchange& ex) {
-    const auto& config = owner.config();
-    std::string_view path = path_of(ex.request.target());
-    if (auto it = find_path(config.engineio_endpoints, path); it != config.engineio_endpoints.end())
-        co_return co_await owner.engineio().serve(ex, it->first);
-    if (!config.namespaces.empty() && (path == config.options.socketio_path ||
-                                       std::string(path) + "/" == config.options.socketio_path))
-        co_return co_await owner.engineio().serve(ex, config.options.socketio_path);
-    if (auto it = config.websocket_endpoints.find(path); it != config.websocket_endpoints.end()) {
-        if (!beast::websocket::is_upgrade(ex.request))
-            co_return co_await respond(ex, owner.options(), http::status::upgrade_required,
-                                       "text/plain", "this endpoint speaks WebSocket\n");
-        co_await run_plain_websocket(owner, ex, it->second);
-        co_return connection_next::taken;
+    const auto& o = owner.options();
+    const auto* r = owner.routes().find(path_of(ex.request.target()));
+    if (!r)
+        co_return co_await respond(ex, o, http::status::not_found, "text/plain", "not found\n");
+    if (!r->methods.contains(ex.request.method())) {
+        http::fields extra;
+        extra.set(http::field::allow, r->methods.allow_header());
+        co_return co_await respond(ex, o, http::status::method_not_allowed, "text/plain",
+                                   "method not allowed\n", extra);
     }
-    if (path == "/healthz")
-        co_return co_await respond(ex, owner.options(), http::status::ok, "text/plain", "ok\n");
-    co_return co_await respond(ex, owner.options(), http::status::not_found, "text/plain",
-                               "not found\n");
+    // CORS does not cover WebSockets: with an allow-list, a page from another origin must not
+    // be able to open one in its visitor's name (Engine.IO and plain endpoints alike).
+    if (beast::websocket::is_upgrade(ex.request) && !upgrade_origin_allowed(ex.request, o)) {
+        ++owner.metrics().refused_origins;
+        ex.request.keep_alive(false);
+        co_return co_await respond(ex, o, http::status::forbidden, "text/plain",
+                                   "origin not allowed\n");
+    }
+    co_return co_await r->handler(owner, ex);
 }
 
 // A POST over maxPayload ends its session, on whichever shard owns it.
@@ -91,11 +80,12 @@ asio::awaitable<void> run_http_connection(shard& owner, tcp::socket socket, std:
         buffer.commit(buffered.size());
     }
     const auto& o = owner.options();
+    const auto& limits = owner.limits();
     while (!owner.stopping()) {
         http::request_parser<http::string_body> parser;
         parser.body_limit(o.max_payload);
-        parser.header_limit(16 * 1024);
-        stream.expires_after(std::chrono::milliseconds(o.http_idle_timeout_ms));
+        parser.header_limit(static_cast<std::uint32_t>(limits.http_header_bytes));
+        stream.expires_after(std::chrono::milliseconds(limits.http_idle_timeout_ms));
         owner.track(&stream.socket(), shard::activity::idle);
         auto [ec, n] =
             co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));

@@ -2,38 +2,25 @@
 #include "server/http/http_util.hpp"
 
 #include "server/api/options.hpp"
+#include "server/http/cors.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/write.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 
 namespace imedge::server {
 namespace {
 
-bool origin_allowed(const server_options& o, std::string_view origin) {
-    return std::any_of(
-        o.cors_origins.begin(), o.cors_origins.end(),
-        [&](const std::string& allowed) { return allowed == "*" || allowed == origin; });
-}
-
-void add_cors(const http_request& req, http::response<http::string_body>& res,
-              const server_options& o) {
-    auto origin = req[http::field::origin];
-    if (origin.empty() || !origin_allowed(o, origin))
-        return;
-    res.set(http::field::access_control_allow_origin, origin);
-    res.set(http::field::access_control_allow_credentials, "true");
-    res.set(http::field::vary, "Origin");
-}
-
-asio::awaitable<connection_next> write(http_exchange& ex, http::response<http::string_body>& res) {
+asio::awaitable<connection_next> write(http_exchange& ex, http::response<http::string_body>& res,
+                                       const server_options& o) {
     bool keep_alive = ex.request.keep_alive();
     res.keep_alive(keep_alive);
     res.prepare_payload();
-    ex.stream.expires_after(std::chrono::seconds(30));
+    ex.stream.expires_after(std::chrono::milliseconds(o.limits.http_write_timeout_ms));
     auto [ec, n] = co_await http::async_write(ex.stream, res, asio::as_tuple(asio::use_awaitable));
     ex.stream.expires_never();
     if (ec || !keep_alive)
@@ -41,16 +28,36 @@ asio::awaitable<connection_next> write(http_exchange& ex, http::response<http::s
     co_return connection_next::keep_alive;
 }
 
+bool equal_ignoring_case(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+// The headers a handler may ask a session for: identity (cookie, authorization), the client
+// (user-agent), where it came from (origin, x-forwarded-for behind a proxy).
+constexpr std::array<std::string_view, 5> always_kept = {"cookie", "authorization", "user-agent",
+                                                         "origin", "x-forwarded-for"};
+
+bool kept(std::string_view name, const server_options& o) {
+    auto same = [&](std::string_view k) { return equal_ignoring_case(name, k); };
+    return std::any_of(always_kept.begin(), always_kept.end(), same) ||
+           std::any_of(o.kept_headers.begin(), o.kept_headers.end(), same);
+}
+
 } // namespace
 
 asio::awaitable<connection_next> respond(http_exchange& ex, const server_options& o,
                                          http::status status, std::string_view content_type,
-                                         std::string body) {
+                                         std::string body, const http::fields& extra) {
     http::response<http::string_body> res{status, ex.request.version()};
     res.set(http::field::content_type, content_type);
-    add_cors(ex.request, res, o);
+    for (const auto& f : extra)
+        res.set(f.name_string(), f.value());
+    add_cors_headers(ex.request, res, o);
     res.body() = std::move(body);
-    co_return co_await write(ex, res);
+    co_return co_await write(ex, res, o);
 }
 
 asio::awaitable<connection_next> respond_error(http_exchange& ex, const server_options& o,
@@ -62,29 +69,31 @@ asio::awaitable<connection_next> respond_error(http_exchange& ex, const server_o
 
 asio::awaitable<connection_next> respond_preflight(http_exchange& ex, const server_options& o) {
     http::response<http::string_body> res{http::status::no_content, ex.request.version()};
-    add_cors(ex.request, res, o);
-    res.set(http::field::access_control_allow_methods, "GET, POST, OPTIONS");
-    if (auto h = ex.request[http::field::access_control_request_headers]; !h.empty())
-        res.set(http::field::access_control_allow_headers, h);
-    co_return co_await write(ex, res);
+    add_preflight_headers(ex.request, res, o);
+    co_return co_await write(ex, res, o);
 }
 
 std::shared_ptr<const handshake_info> make_handshake_info(const http_exchange& ex,
-                                                          const protocol::engineio::target& t) {
+                                                          const protocol::engineio::target& t,
+                                                          const server_options& o) {
     auto info = std::make_shared<handshake_info>();
     info->query = t.query;
-    info->url = std::string(ex.request.target());
     for (const auto& field : ex.request) {
+        if (!kept(field.name_string(), o))
+            continue;
         std::string name(field.name_string());
         std::transform(name.begin(), name.end(), name.begin(),
                        [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
         info->headers.emplace_back(std::move(name), std::string(field.value()));
     }
+    info->address = peer_address(ex);
+    return info;
+}
+
+std::string peer_address(const http_exchange& ex) {
     boost::system::error_code ec;
     auto remote = ex.stream.socket().remote_endpoint(ec);
-    if (!ec)
-        info->address = remote.address().to_string();
-    return info;
+    return ec ? std::string() : remote.address().to_string();
 }
 
 } // namespace imedge::server

@@ -26,6 +26,7 @@ public:
     void send(std::string_view data, frame_kind kind) override {
         deliver(frame{make_bytes(std::string(data)), kind});
     }
+    server_ref io() const override { return server_ref(owner_, "/"); }
     void close() override { queue_.mark_closing(); }
     void join(std::string_view room) override { owner_.plain().join(*this, room); }
     void leave(std::string_view room) override { owner_.plain().leave(*this, room); }
@@ -50,7 +51,7 @@ public:
     }
 
     send_queue& queue() { return queue_; }
-    std::uint32_t close_timeout_ms() const { return owner_.options().close_timeout_ms; }
+    std::uint32_t close_timeout_ms() const { return owner_.options().limits.close_timeout_ms; }
 
 private:
     shard& owner_;
@@ -86,7 +87,7 @@ asio::awaitable<void> run_plain_websocket(shard& owner, http_exchange& ex,
     socket_registration registration(owner, beast::get_lowest_layer(*ws));
     // Plain WebSocket peers have no heartbeat of their own: Beast pings one that has been silent
     // for half the idle timeout and drops it when silent for all of it.
-    if (auto idle = owner.options().plain_idle_ms) {
+    if (auto idle = owner.options().limits.plain_idle_ms) {
         websocket::stream_base::timeout t{};
         t.handshake_timeout = std::chrono::seconds(5);
         t.idle_timeout = std::chrono::milliseconds(idle);

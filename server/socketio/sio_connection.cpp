@@ -121,6 +121,7 @@ void sio_connection::finish_connect(std::shared_ptr<sio_socket> socket, connect_
         return;
     }
     ever_connected_ = true;
+    ticket_.release();
     socket->send_now(encode_control(packet_type::connect, socket->nsp(),
                                     R"({"sid":)" + protocol::json_string(socket->sid()) + "}"));
     socket->mark_connected();

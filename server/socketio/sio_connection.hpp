@@ -2,6 +2,7 @@
 // attachments), runs the namespaces' handlers, and disconnects sockets.
 #pragma once
 
+#include "server/core/admission.hpp"
 #include "server/engineio/session_handler.hpp"
 #include "server/socketio/sio_socket.hpp"
 
@@ -16,7 +17,9 @@ class shard;
 /// Shard-local; owned by its eio_session.
 class sio_connection final : public session_handler {
 public:
-    explicit sio_connection(shard& owner) : owner_(owner) {}
+    /// `ticket` holds the session's place under the pending-session caps until its first CONNECT.
+    sio_connection(shard& owner, admission_ticket ticket)
+        : owner_(owner), ticket_(std::move(ticket)) {}
 
     void on_open(eio_session&) override {}
     void on_message(eio_session& s, protocol::engineio::packet&& p) override;
@@ -40,6 +43,7 @@ private:
     static constexpr std::size_t max_attachments = 1024; // per packet
     protocol::socketio::packet_assembler assembler_{max_attachments};
     bool ever_connected_ = false;
+    admission_ticket ticket_;
 };
 
 } // namespace imedge::server

@@ -12,7 +12,7 @@ namespace imedge::server {
 
 socketio_host::socketio_host(shard& owner) : owner_(owner) {
     for (const auto& [name, handlers] : owner.config().namespaces)
-        namespaces_.try_emplace(name, name, &handlers, owner.options().max_rooms_per_socket);
+        namespaces_.try_emplace(name, name, &handlers, owner.options().limits.max_rooms_per_socket);
 }
 
 namespace_state* socketio_host::find_namespace(std::string_view nsp) {

@@ -30,7 +30,7 @@ server_options test_options(std::size_t shards) {
     o.host = "127.0.0.1";
     o.port = 0;
     o.shards = shards;
-    o.shutdown_timeout_ms = 2000;
+    o.limits.shutdown_timeout_ms = 2000;
     return o;
 }
 

@@ -186,7 +186,7 @@ TEST_SUITE("component") {
     TEST_CASE("rooms per socket are capped: past the cap the join is refused and the handler "
               "learns it") {
         auto options = test_options(1);
-        options.max_rooms_per_socket = 3; // the sid room and two more
+        options.limits.max_rooms_per_socket = 3; // the sid room and two more
         test_server server(options);
         ws_client c(server.port());
         c.connect_namespace();
@@ -202,7 +202,7 @@ TEST_SUITE("component") {
 
     TEST_CASE("40,000 joins in one polling POST leave another client of the shard responsive") {
         auto options = test_options(1); // one shard: the poster and the other client share it
-        options.max_rooms_per_socket = 50000;
+        options.limits.max_rooms_per_socket = 50000;
         test_server server(options);
         polling_client poster(server.port());
         poster.handshake();

@@ -136,9 +136,13 @@ void ws_client::close() {
     closed_ = true;
 }
 
-std::string raw_http(std::uint16_t port, std::string_view request) {
+std::string raw_http(std::uint16_t port, std::string_view request, std::string_view from) {
     boost::asio::io_context context;
     tcp::socket socket(context);
+    if (!from.empty()) {
+        socket.open(tcp::v4());
+        socket.bind(tcp::endpoint(boost::asio::ip::make_address(std::string(from)), 0));
+    }
     socket.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
     boost::asio::write(socket, boost::asio::buffer(request));
     std::string response;

@@ -76,8 +76,9 @@ private:
 };
 
 /// Sends `request` (a complete HTTP/1.1 request) on a new connection and returns the whole
-/// response as text (headers and body), read until the server closes.
-std::string raw_http(std::uint16_t port, std::string_view request);
+/// response as text (headers and body), read until the server closes. `from`: the loopback
+/// address to connect from (e.g. "127.0.0.2"), default the kernel's choice.
+std::string raw_http(std::uint16_t port, std::string_view request, std::string_view from = {});
 
 /// The value of a JSON string field in `json` (first occurrence), e.g. "sid".
 std::string json_field(std::string_view json, std::string_view name);

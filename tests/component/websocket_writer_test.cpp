@@ -258,8 +258,8 @@ TEST_SUITE("component") {
               "keep working") {
         auto o = test_options(2);
         o.outbox_limit = 256 * 1024;
-        o.write_timeout_ms = 1000;
-        o.close_timeout_ms = 500;
+        o.limits.write_timeout_ms = 1000;
+        o.limits.close_timeout_ms = 500;
         test_server server(o);
         raw_ws stuck(server.port(), "/socket.io/?EIO=4&transport=websocket", 4096);
         REQUIRE(stuck.next()); // open
@@ -292,8 +292,8 @@ TEST_SUITE("component") {
               "keep working") {
         auto o = test_options(1);
         o.outbox_limit = 256 * 1024;
-        o.write_timeout_ms = 1000;
-        o.close_timeout_ms = 500;
+        o.limits.write_timeout_ms = 1000;
+        o.limits.close_timeout_ms = 500;
         test_server server(o);
         raw_ws stuck(server.port(), "/plain", 4096);
         stuck.send_frame(0x1, "join:r");
@@ -321,7 +321,7 @@ TEST_SUITE("component") {
     TEST_CASE("plain WebSocket: a silent peer is dropped after the idle timeout; one that "
               "answers pings stays") {
         auto o = test_options(1);
-        o.plain_idle_ms = 400;
+        o.limits.plain_idle_ms = 400;
         test_server server(o);
         raw_ws silent(server.port(), "/plain");
         raw_ws alive(server.port(), "/plain");

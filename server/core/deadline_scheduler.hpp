@@ -1,4 +1,5 @@
-// Per-shard deadlines for every session's pings, pongs and handshake, on one timer.
+// Per-shard deadlines for every session's pings, pongs and handshake, on one timer (the
+// Engine.IO heartbeat is its main user; it schedules deadlines, it does not beat).
 #pragma once
 
 #include "protocol/engineio/deadline_lanes.hpp"
@@ -16,13 +17,13 @@ class eio_session;
 /// FIFO: scheduling is O(1), and one timer per shard serves every session (no per-session
 /// timers). Stale entries are recognised by an epoch the session bumps.
 /// Shard-local; start() and stop() on the shard thread.
-class heartbeat {
+class deadline_scheduler {
 public:
     using lane = protocol::engineio::lane;
     using clock = std::chrono::steady_clock;
 
-    heartbeat(executor ex, clock::duration ping_interval, clock::duration ping_timeout,
-              clock::duration connect_timeout);
+    deadline_scheduler(executor ex, clock::duration ping_interval, clock::duration ping_timeout,
+                       clock::duration connect_timeout);
 
     void start();
     void stop();

@@ -1,5 +1,5 @@
-// The heartbeat sweeper.
-#include "server/core/heartbeat.hpp"
+// The per-shard deadline sweep.
+#include "server/core/deadline_scheduler.hpp"
 
 #include "server/engineio/eio_session.hpp"
 
@@ -9,22 +9,24 @@
 
 namespace imedge::server {
 
-heartbeat::heartbeat(executor ex, clock::duration ping_interval, clock::duration ping_timeout,
-                     clock::duration connect_timeout)
+deadline_scheduler::deadline_scheduler(executor ex, clock::duration ping_interval,
+                                       clock::duration ping_timeout,
+                                       clock::duration connect_timeout)
     : lanes_({ping_interval, ping_timeout, connect_timeout}), timer_(ex) {}
 
-void heartbeat::start() {
+void deadline_scheduler::start() {
     asio::co_spawn(timer_.get_executor(), run(),
-                   [](std::exception_ptr e) { log_coroutine_exception(e, "heartbeat"); });
+                   [](std::exception_ptr e) { log_coroutine_exception(e, "deadline scheduler"); });
 }
 
-void heartbeat::stop() {
+void deadline_scheduler::stop() {
     stopped_ = true;
     timer_.cancel();
     lanes_.clear();
 }
 
-void heartbeat::schedule(lane l, const std::shared_ptr<eio_session>& s, std::uint32_t epoch) {
+void deadline_scheduler::schedule(lane l, const std::shared_ptr<eio_session>& s,
+                                  std::uint32_t epoch) {
     if (stopped_)
         return;
     auto [due, may_be_earliest] =
@@ -33,7 +35,7 @@ void heartbeat::schedule(lane l, const std::shared_ptr<eio_session>& s, std::uin
         timer_.expires_at(due); // re-arms the sweep
 }
 
-asio::awaitable<void> heartbeat::run() {
+asio::awaitable<void> deadline_scheduler::run() {
     while (!stopped_) {
         timer_.expires_at(lanes_.next());
         co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));

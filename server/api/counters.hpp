@@ -1,0 +1,22 @@
+// What running_server::counters() reports for one shard.
+#pragma once
+
+#include <cstdint>
+
+namespace imedge::server {
+
+/// A shard's counters at one moment (each value exact at a recent moment; see shard_metrics).
+struct shard_counters {
+    std::uint64_t accepted = 0;           // TCP connections served (adopted ones included)
+    std::uint64_t accept_backoffs = 0;    // pauses for EMFILE/ENFILE
+    std::uint64_t slow_readers = 0;       // connections closed because their outbox was full
+    std::uint64_t handed_over = 0;        // connections passed to the shard owning their sid
+    std::uint64_t sessions = 0;           // open Engine.IO sessions
+    std::uint64_t pending_sessions = 0;   // of those, Socket.IO ones not yet CONNECTed
+    std::uint64_t refused_handshakes = 0; // refused by the pending-session caps
+    std::uint64_t refused_origins = 0;    // WebSocket upgrades refused by the CORS allow-list
+    std::uint64_t mesh_sent = 0;          // cross-shard messages sent
+    std::uint64_t mesh_overflowed = 0;    // of those, how many found their ring full
+};
+
+} // namespace imedge::server

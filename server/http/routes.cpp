@@ -1,0 +1,53 @@
+// The route table of today's endpoints.
+#include "server/http/routes.hpp"
+
+#include "server/core/shard.hpp"
+#include "server/http/http_util.hpp"
+#include "server/plainws/plain_websocket.hpp"
+
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include <fmt/format.h>
+
+namespace imedge::server {
+namespace {
+
+route_handler engineio_route(std::string path) {
+    return [path = std::move(path)](shard& s, http_exchange& ex) {
+        return s.engineio().serve(ex, path);
+    };
+}
+
+asio::awaitable<connection_next> serve_plain(shard& s, http_exchange& ex,
+                                             const websocket_message_handler& handler) {
+    if (!beast::websocket::is_upgrade(ex.request))
+        co_return co_await respond(ex, s.options(), http::status::upgrade_required, "text/plain",
+                                   "this endpoint speaks WebSocket\n");
+    co_await run_plain_websocket(s, ex, handler);
+    co_return connection_next::taken;
+}
+
+// A load balancer's liveness probe: answered by the shard that accepted it, so a shard whose
+// loop is stuck stops answering its share.
+asio::awaitable<connection_next> serve_healthz(shard& s, http_exchange& ex) {
+    co_return co_await respond(ex, s.options(), http::status::ok, "application/json",
+                               fmt::format(R"({{"status":"ok","shard":{}}})", s.index()));
+}
+
+} // namespace
+
+router make_routes(const app_config& config) {
+    router r;
+    for (const auto& [path, handler] : config.engineio_endpoints)
+        r.add(path, method_set::any(), engineio_route(path));
+    if (!config.namespaces.empty())
+        r.add(config.options.socketio_path, method_set::any(),
+              engineio_route(config.options.socketio_path));
+    for (const auto& [path, handler] : config.websocket_endpoints)
+        r.add(path, method_set::of({http::verb::get}),
+              [&handler](shard& s, http_exchange& ex) { return serve_plain(s, ex, handler); });
+    r.add("/healthz", method_set::of({http::verb::get}), serve_healthz);
+    return r;
+}
+
+} // namespace imedge::server
