@@ -5,27 +5,12 @@
 #include "server/core/shard.hpp"
 #include "server/engineio/eio_session.hpp"
 
-#include "protocol/json_text.hpp"
-
 #include <boost/asio/co_spawn.hpp>
 
 namespace imedge::server {
 
 using protocol::engineio::frame_kind;
 using protocol::socketio::packet_type;
-
-namespace {
-
-std::string connect_error_json(std::string_view message, std::string_view data_json) {
-    std::string out = R"({"message":)" + protocol::json_string(message);
-    if (!data_json.empty()) {
-        out += R"(,"data":)";
-        out += data_json;
-    }
-    out += '}';
-    return out;
-}
-} // namespace
 
 void sio_connection::fail(eio_session& s) {
     s.close("parse error");
@@ -39,8 +24,9 @@ std::shared_ptr<sio_socket> sio_connection::find(std::string_view nsp) const {
 }
 
 void sio_connection::on_message(eio_session& s, protocol::engineio::packet&& p) {
-    auto assembled = p.kind == frame_kind::binary ? assembler_.feed_binary(std::move(p.data))
-                                                  : assembler_.feed_text(p.data);
+    auto assembled = p.kind == frame_kind::binary
+                         ? assembler_.feed_binary(std::move(p.data))
+                         : assembler_.feed_text(p.data, std::chrono::steady_clock::now());
     if (!assembled)
         return fail(s);
     if (*assembled)
@@ -67,8 +53,7 @@ void sio_connection::connect(eio_session& s, inbound_packet&& p) {
     auto& host = owner_.socketio();
     auto* ns = host.find_namespace(p.nsp);
     if (!ns) {
-        s.send_text(encode_control(packet_type::connect_error, p.nsp,
-                                   R"({"message":"Invalid namespace"})"));
+        s.send_text(encode_connect_error(p.nsp, "Invalid namespace"));
         return;
     }
     auto auth = host.decoder().decode_connect(p.json);
@@ -116,13 +101,11 @@ void sio_connection::finish_connect(std::shared_ptr<sio_socket> socket, connect_
         owner_.socketio().remove_socket(*socket);
         socket->mark_disconnected();
         std::erase(sockets_, socket);
-        socket->send_now(encode_control(packet_type::connect_error, socket->nsp(),
-                                        connect_error_json(result.message, result.data_json)));
+        socket->send_now(encode_connect_error(socket->nsp(), result.message, result.data_json));
         return;
     }
     ever_connected_ = true;
-    socket->send_now(encode_control(packet_type::connect, socket->nsp(),
-                                    R"({"sid":)" + protocol::json_string(socket->sid()) + "}"));
+    socket->send_now(encode_connect(socket->nsp(), socket->sid()));
     socket->mark_connected();
     auto backlog = std::move(socket->backlog);
     for (auto& p : backlog) {
@@ -186,7 +169,7 @@ void sio_connection::disconnect_socket(sio_socket& socket, std::string_view reas
     auto keep = socket.shared_from_this();
     bool was_connected = socket.connected();
     if (notify_client && was_connected)
-        socket.send_now(encode_control(packet_type::disconnect, socket.nsp()));
+        socket.send_now(encode_disconnect(socket.nsp()));
     socket.mark_disconnected();
     if (was_connected) {
         if (const auto& on_disconnect = socket.ns().handlers->disconnect())

@@ -37,8 +37,7 @@ private:
 
     shard& owner_;
     std::vector<std::shared_ptr<sio_socket>> sockets_;
-    static constexpr std::size_t max_attachments = 1024; // per packet
-    protocol::socketio::packet_assembler assembler_{max_attachments};
+    protocol::socketio::packet_assembler assembler_; // default limits: 10 attachments, 1 MB in all
     bool ever_connected_ = false;
 };
 
