@@ -17,7 +17,9 @@ struct server_options {
     std::uint32_t ping_interval_ms = 25000;
     std::uint32_t ping_timeout_ms = 20000;
     std::uint64_t max_payload = 1000000;
-    std::uint32_t connect_timeout_ms = 45000;   // Socket.IO: time to send the first CONNECT
+    std::uint32_t connect_timeout_ms = 45000;   // Socket.IO: time until a namespace is joined
+    std::uint32_t attachment_timeout_ms = 10000; // Socket.IO: time for a binary packet's parts
+    std::size_t connect_backlog_limit = 64;      // packets held while a connect handler runs
     std::uint32_t upgrade_timeout_ms = 10000;   // Engine.IO: time to finish a transport upgrade
     std::uint32_t http_idle_timeout_ms = 60000; // a keep-alive HTTP connection with no request
     std::uint32_t shutdown_timeout_ms = 3000;   // graceful stop bound

@@ -12,6 +12,11 @@ namespace imedge::server {
 using protocol::engineio::frame_kind;
 using protocol::socketio::packet_type;
 
+sio_connection::sio_connection(shard& owner)
+    : owner_(owner), assembler_(protocol::socketio::assembler_limits{
+                         .max_attachments = protocol::socketio::assembler_limits{}.max_attachments,
+                         .max_bytes = static_cast<std::size_t>(owner.options().max_payload)}) {}
+
 void sio_connection::fail(eio_session& s) {
     s.close("parse error");
 }
@@ -31,6 +36,26 @@ void sio_connection::on_message(eio_session& s, protocol::engineio::packet&& p) 
         return fail(s);
     if (*assembled)
         handle(s, std::move(**assembled));
+    else if (p.kind == frame_kind::text)
+        arm_attachment_deadline(s); // a binary packet's header: its parts are now due
+}
+
+void sio_connection::arm_attachment_deadline(eio_session& s) {
+    if (!attachment_timer_)
+        attachment_timer_ = std::make_unique<wake_timer>(owner_.get_executor());
+    auto timeout = std::chrono::milliseconds(owner_.options().attachment_timeout_ms);
+    attachment_timer_->expires_at(*assembler_.incomplete_since() + timeout);
+    // The session owns this object: while it lives (and is open), `this` does.
+    attachment_timer_->async_wait(
+        [this, weak = s.weak_from_this(), timeout](boost::system::error_code ec) {
+            auto session = weak.lock();
+            if (ec || !session || session->is_closed())
+                return;
+            // A stale wake-up (the packet completed, another started since) changes nothing.
+            auto since = assembler_.incomplete_since();
+            if (since && *since + timeout <= std::chrono::steady_clock::now())
+                session->close(attachment_timeout_reason);
+        });
 }
 
 void sio_connection::handle(eio_session& s, inbound_packet&& p) {
@@ -43,6 +68,15 @@ void sio_connection::handle(eio_session& s, inbound_packet&& p) {
     if (!socket || p.type == packet_type::connect_error)
         return fail(s);
     if (socket->connecting()) {
+        // A client may send before the CONNECT answer (nothing in the protocol forbids it),
+        // but not without bound while a slow connect handler runs.
+        std::size_t bytes = p.json.size();
+        for (const auto& a : p.attachments)
+            bytes += a.size();
+        if (socket->backlog.size() >= owner_.options().connect_backlog_limit ||
+            bytes > owner_.options().max_payload - socket->backlog_bytes)
+            return s.close(backlog_full_reason);
+        socket->backlog_bytes += bytes;
         socket->backlog.push_back(std::move(p));
         return;
     }
@@ -108,6 +142,7 @@ void sio_connection::finish_connect(std::shared_ptr<sio_socket> socket, connect_
     socket->send_now(encode_connect(socket->nsp(), socket->sid()));
     socket->mark_connected();
     auto backlog = std::move(socket->backlog);
+    socket->backlog_bytes = 0;
     for (auto& p : backlog) {
         if (socket->session().is_closed() || !socket->connected())
             break;
@@ -188,7 +223,8 @@ void sio_connection::on_close(eio_session&, std::string_view reason) {
 }
 
 void sio_connection::on_connect_deadline(eio_session& s) {
-    if (!ever_connected_ && sockets_.empty())
+    // Until a namespace is joined, a socket whose connect handler still runs counts as none.
+    if (!ever_connected_)
         s.close("connect timeout");
 }
 

@@ -13,10 +13,23 @@ namespace imedge::server {
 
 class shard;
 
+/// Why the server closes a connection for a resource bound (Engine.IO close reasons, seen by
+/// the disconnect handlers; the client sees its transport close).
+inline constexpr std::string_view attachment_timeout_reason = "attachment timeout";
+inline constexpr std::string_view backlog_full_reason = "connect backlog full";
+
 /// Shard-local; owned by its eio_session.
+///
+/// Bounds (issue 8 items 2 and 12), all from server_options: a pending binary packet holds at
+/// most 10 attachments and max_payload bytes in all, and is dropped with the connection
+/// (attachment_timeout_reason) when its parts have not all come attachment_timeout_ms after its
+/// header; while a connect handler runs, at most connect_backlog_limit packets and max_payload
+/// bytes from the client wait for it, and at most outbox_limit bytes of emits to the socket
+/// (backlog_full_reason past either); the connect timeout runs until a namespace is joined,
+/// so it covers a connect handler that never finishes.
 class sio_connection final : public session_handler {
 public:
-    explicit sio_connection(shard& owner) : owner_(owner) {}
+    explicit sio_connection(shard& owner);
 
     void on_open(eio_session&) override {}
     void on_message(eio_session& s, protocol::engineio::packet&& p) override;
@@ -34,10 +47,12 @@ private:
     void dispatch(sio_socket& socket, inbound_packet&& p);
     std::shared_ptr<sio_socket> find(std::string_view nsp) const;
     static void fail(eio_session& s);
+    void arm_attachment_deadline(eio_session& s);
 
     shard& owner_;
     std::vector<std::shared_ptr<sio_socket>> sockets_;
-    protocol::socketio::packet_assembler assembler_; // default limits: 10 attachments, 1 MB in all
+    protocol::socketio::packet_assembler assembler_;
+    std::unique_ptr<wake_timer> attachment_timer_; // made when the first binary packet is pending
     bool ever_connected_ = false;
 };
 
