@@ -18,8 +18,6 @@ struct server_options {
     std::uint32_t ping_timeout_ms = 20000;
     std::uint64_t max_payload = 1000000;
     std::uint32_t connect_timeout_ms = 45000;   // Socket.IO: time until a namespace is joined
-    std::uint32_t attachment_timeout_ms = 10000; // Socket.IO: time for a binary packet's parts
-    std::size_t connect_backlog_limit = 64;      // packets held while a connect handler runs
     std::uint32_t upgrade_timeout_ms = 10000;   // Engine.IO: time to finish a transport upgrade
     std::uint32_t http_idle_timeout_ms = 60000; // a keep-alive HTTP connection with no request
     std::uint32_t shutdown_timeout_ms = 3000;   // graceful stop bound
@@ -27,6 +25,10 @@ struct server_options {
     std::size_t ring_capacity = 8192;           // cross-shard ring slots per shard pair
     std::vector<std::string> cors_origins;      // "*" allows any origin
     std::string socketio_path = "/socket.io/";  // where Socket.IO's Engine.IO endpoint lives
+    // Socket.IO: time for all the attachments of a binary packet to arrive after its header
+    std::uint32_t attachment_timeout_ms = 10000;
+    // Socket.IO: packets a client may send while a connect handler runs
+    std::size_t connect_backlog_limit = 64;
 };
 
 /// Parses `--port P --host H --shards N --ping-interval MS --ping-timeout MS --max-payload B
