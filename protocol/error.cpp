@@ -36,6 +36,10 @@ public:
             return "too many binary attachments";
         case errc::unexpected_binary:
             return "binary data where none was announced";
+        case errc::packet_too_large:
+            return "packet with its attachments exceeds the byte limit";
+        case errc::bad_event_name:
+            return "event name is empty or reserved";
         }
         return "unknown protocol error";
     }

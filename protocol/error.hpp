@@ -22,6 +22,8 @@ enum class errc {
     bad_event_payload,
     too_many_attachments,
     unexpected_binary,
+    packet_too_large,
+    bad_event_name,
 };
 
 const boost::system::error_category& protocol_category() noexcept;

@@ -21,6 +21,10 @@ std::string_view to_string(close_reason r) {
         return "slow reader";
     case close_reason::connect_timeout:
         return "connect timeout";
+    case close_reason::attachment_timeout:
+        return "attachment timeout";
+    case close_reason::connect_backlog_full:
+        return "connect backlog full";
     }
     return "transport error";
 }

@@ -24,6 +24,8 @@ enum class close_reason : std::uint8_t {
     server_shutting_down, // graceful stop
     slow_reader,          // the outbox passed its bound
     connect_timeout,      // Socket.IO: no CONNECT in time
+    attachment_timeout,   // Socket.IO: a binary packet's attachments did not all come in time
+    connect_backlog_full, // Socket.IO: too much sent while a connect handler ran
 };
 
 /// The reason as Socket.IO spells it ("transport close", "ping timeout", ...).

@@ -6,19 +6,23 @@
 namespace imedge::protocol::socketio {
 
 std::string_view args::string_at(std::size_t i) const {
-    if (i >= items.size() || items[i].kind != json_kind::string) return {};
+    if (i >= items.size() || items[i].kind != json_kind::string)
+        return {};
     return items[i].text;
 }
 
 std::string_view args::binary_at(std::size_t i) const {
-    if (i >= items.size() || items[i].kind != json_kind::binary) return {};
-    if (items[i].attachment >= attachments.size()) return {};
+    if (i >= items.size() || items[i].kind != json_kind::binary)
+        return {};
+    if (items[i].attachment >= attachments.size())
+        return {};
     return attachments[items[i].attachment];
 }
 
 payload::payload(const args& received) : attachments_(received.attachments) {
     items_.reserve(received.items.size());
-    for (const auto& a : received.items) items_.push_back(a.json);
+    for (const auto& a : received.items)
+        items_.push_back(a.json);
 }
 
 payload& payload::add_json(std::string json_text) {
@@ -52,18 +56,35 @@ payload& payload::add_binary(std::string bytes) {
     return *this;
 }
 
-std::string payload::json_array(std::string_view event) const {
-    std::size_t size = 2 + event.size() + 3;
-    for (const auto& i : items_) size += i.size() + 1;
-    std::string out;
-    out.reserve(size);
+void payload::append_json_array(std::string& out, std::optional<std::string_view> event) const {
+    std::size_t size = 2 + (event ? event->size() + 3 : 0);
+    for (const auto& i : items_)
+        size += i.size() + 1;
+    out.reserve(out.size() + size);
     out += '[';
-    if (!event.empty()) append_json_string(out, event);
+    bool first = true;
+    if (event) {
+        append_json_string(out, *event);
+        first = false;
+    }
     for (const auto& i : items_) {
-        if (out.size() > 1) out += ',';
+        if (!first)
+            out += ',';
         out += i;
+        first = false;
     }
     out += ']';
+}
+
+std::string payload::json_array() const {
+    std::string out;
+    append_json_array(out);
+    return out;
+}
+
+std::string payload::json_array(std::string_view event) const {
+    std::string out;
+    append_json_array(out, event);
     return out;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,8 +58,14 @@ public:
     const std::vector<std::string>& items() const { return items_; }
     const std::vector<std::string>& attachments() const { return attachments_; }
 
-    /// `[a1,a2,...]`, or `["name",a1,...]` when `event` is given.
-    std::string json_array(std::string_view event = {}) const;
+    /// Appends `[a1,a2,...]`, or `["name",a1,...]` when `event` is given (an empty name is
+    /// written as "", never dropped: `[]` would make the arguments' first item the name).
+    void append_json_array(std::string& out,
+                           std::optional<std::string_view> event = std::nullopt) const;
+    /// The same as a new string: `[a1,...]`.
+    std::string json_array() const;
+    /// The same as a new string: `["name",a1,...]`.
+    std::string json_array(std::string_view event) const;
 
 private:
     std::vector<std::string> items_;

@@ -35,11 +35,19 @@ struct packet_header {
 };
 
 /// Decodes the header of one Socket.IO packet (the Engine.IO message's text). The JSON data
-/// is not parsed here; see json_decoder. More than `max_attachments` is an error.
+/// is not parsed here; see json_decoder. A binary type must announce 1 to `max_attachments`
+/// attachments (errc::bad_attachment_count below, errc::too_many_attachments above).
 result<packet_header> decode_header(std::string_view text, std::size_t max_attachments);
 
+/// Appends the header "<type>[<n>-][<nsp>,][<ack id>]" (the `<n>-` for binary types only; the
+/// namespace only when it is not "/"). `nsp` is "/" or "" or starts with '/' and has no ','
+/// (the comma ends it on the wire).
+void append_header(std::string& out, packet_type type, std::string_view nsp,
+                   std::optional<std::uint64_t> ack_id, std::size_t attachments = 0);
+
 /// Encodes "<type>[<n>-][<nsp>,][<ack id>]<json>".
-std::string encode_packet(packet_type type, std::string_view nsp, std::optional<std::uint64_t> ack_id,
-                          std::string_view json, std::size_t attachments = 0);
+std::string encode_packet(packet_type type, std::string_view nsp,
+                          std::optional<std::uint64_t> ack_id, std::string_view json,
+                          std::size_t attachments = 0);
 
 } // namespace imedge::protocol::socketio

@@ -64,7 +64,9 @@ public:
     server_ref(shard& owner, std::string nsp) : shard_(&owner), nsp_(std::move(nsp)) {}
 
     /// Emits to everyone in the namespace, or to `o.to` rooms/sids, except `o.skip`.
-    /// Every recipient gets it once, on whichever shard it lives.
+    /// Every recipient gets it once, on whichever shard it lives. An empty or reserved `event`
+    /// (protocol/socketio/event_name.hpp) throws boost::system::system_error with
+    /// protocol::errc::bad_event_name and sends nothing; so do emit_with_ack and call.
     void emit(std::string_view event, const payload& data = {}, const emit_options& o = {}) const;
     /// Emits `message` (python-socketio's `send`).
     void send(const payload& data, const emit_options& o = {}) const;

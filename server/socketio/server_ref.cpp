@@ -4,6 +4,12 @@
 #include "server/core/shard.hpp"
 #include "server/socketio/sio_socket.hpp"
 
+#include "protocol/socketio/event_name.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/system/system_error.hpp>
+
 namespace imedge::server {
 
 namespace {
@@ -23,7 +29,17 @@ std::optional<std::string_view> handshake_info::header(std::string_view lower_na
     return lookup(headers, lower_name);
 }
 
+namespace {
+// The reference server throws on these names too (socket.io `Socket.emit`): a packet carrying
+// one would make every receiving socket.io client close with "parse error".
+void require_emittable(std::string_view event) {
+    if (auto ok = protocol::socketio::check_event_name(event); !ok)
+        throw boost::system::system_error(ok.error(), "emit");
+}
+} // namespace
+
 void server_ref::emit(std::string_view event, const payload& data, const emit_options& o) const {
+    require_emittable(event);
     shard_->socketio().broadcast(nsp_, encode_event(nsp_, event, data),
                                  rooms::broadcast_filter{o.to, o.skip});
 }
@@ -34,6 +50,7 @@ void server_ref::send(const payload& data, const emit_options& o) const {
 
 void server_ref::emit_with_ack(std::string_view sid, std::string_view event, const payload& data,
                                std::chrono::milliseconds timeout, ack_callback done) const {
+    require_emittable(event);
     shard_->socketio().emit_with_ack(nsp_, sid, event, data, timeout, std::move(done));
 }
 

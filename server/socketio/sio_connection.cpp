@@ -5,8 +5,6 @@
 #include "server/core/shard.hpp"
 #include "server/engineio/eio_session.hpp"
 
-#include "protocol/json_text.hpp"
-
 #include <boost/asio/co_spawn.hpp>
 
 namespace imedge::server {
@@ -14,18 +12,10 @@ namespace imedge::server {
 using protocol::engineio::frame_kind;
 using protocol::socketio::packet_type;
 
-namespace {
-
-std::string connect_error_json(std::string_view message, std::string_view data_json) {
-    std::string out = R"({"message":)" + protocol::json_string(message);
-    if (!data_json.empty()) {
-        out += R"(,"data":)";
-        out += data_json;
-    }
-    out += '}';
-    return out;
-}
-} // namespace
+sio_connection::sio_connection(shard& owner, admission_ticket ticket)
+    : owner_(owner), ticket_(std::move(ticket)), assembler_(protocol::socketio::assembler_limits{
+                         .max_attachments = protocol::socketio::assembler_limits{}.max_attachments,
+                         .max_bytes = static_cast<std::size_t>(owner.options().max_payload)}) {}
 
 void sio_connection::fail(eio_session& s) {
     s.close(close_reason::parse_error);
@@ -39,12 +29,33 @@ std::shared_ptr<sio_socket> sio_connection::find(std::string_view nsp) const {
 }
 
 void sio_connection::on_message(eio_session& s, protocol::engineio::packet&& p) {
-    auto assembled = p.kind == frame_kind::binary ? assembler_.feed_binary(std::move(p.data))
-                                                  : assembler_.feed_text(p.data);
+    auto assembled = p.kind == frame_kind::binary
+                         ? assembler_.feed_binary(std::move(p.data))
+                         : assembler_.feed_text(p.data, std::chrono::steady_clock::now());
     if (!assembled)
         return fail(s);
     if (*assembled)
         handle(s, std::move(**assembled));
+    else if (p.kind == frame_kind::text)
+        arm_attachment_deadline(s); // a binary packet's header: its parts are now due
+}
+
+void sio_connection::arm_attachment_deadline(eio_session& s) {
+    if (!attachment_timer_)
+        attachment_timer_ = std::make_unique<wake_timer>(owner_.get_executor());
+    auto timeout = std::chrono::milliseconds(owner_.options().limits.attachment_timeout_ms);
+    attachment_timer_->expires_at(*assembler_.incomplete_since() + timeout);
+    // The session owns this object: while it lives (and is open), `this` does.
+    attachment_timer_->async_wait(
+        [this, weak = s.weak_from_this(), timeout](boost::system::error_code ec) {
+            auto session = weak.lock();
+            if (ec || !session || session->is_closed())
+                return;
+            // A stale wake-up (the packet completed, another started since) changes nothing.
+            auto since = assembler_.incomplete_since();
+            if (since && *since + timeout <= std::chrono::steady_clock::now())
+                session->close(close_reason::attachment_timeout);
+        });
 }
 
 void sio_connection::handle(eio_session& s, inbound_packet&& p) {
@@ -57,6 +68,15 @@ void sio_connection::handle(eio_session& s, inbound_packet&& p) {
     if (!socket || p.type == packet_type::connect_error)
         return fail(s);
     if (socket->connecting()) {
+        // A client may send before the CONNECT answer (nothing in the protocol forbids it),
+        // but not without bound while a slow connect handler runs.
+        std::size_t bytes = p.json.size();
+        for (const auto& a : p.attachments)
+            bytes += a.size();
+        if (socket->backlog.size() >= owner_.options().limits.connect_backlog_limit ||
+            bytes > owner_.options().max_payload - socket->backlog_bytes)
+            return s.close(close_reason::connect_backlog_full);
+        socket->backlog_bytes += bytes;
         socket->backlog.push_back(std::move(p));
         return;
     }
@@ -67,8 +87,7 @@ void sio_connection::connect(eio_session& s, inbound_packet&& p) {
     auto& host = owner_.socketio();
     auto* ns = host.find_namespace(p.nsp);
     if (!ns) {
-        s.send_text(encode_control(packet_type::connect_error, p.nsp,
-                                   R"({"message":"Invalid namespace"})"));
+        s.send_text(encode_connect_error(p.nsp, "Invalid namespace"));
         return;
     }
     auto auth = host.decoder().decode_connect(p.json);
@@ -116,16 +135,15 @@ void sio_connection::finish_connect(std::shared_ptr<sio_socket> socket, connect_
         owner_.socketio().remove_socket(*socket);
         socket->mark_disconnected();
         std::erase(sockets_, socket);
-        socket->send_now(encode_control(packet_type::connect_error, socket->nsp(),
-                                        connect_error_json(result.message, result.data_json)));
+        socket->send_now(encode_connect_error(socket->nsp(), result.message, result.data_json));
         return;
     }
     ever_connected_ = true;
     ticket_.release();
-    socket->send_now(encode_control(packet_type::connect, socket->nsp(),
-                                    R"({"sid":)" + protocol::json_string(socket->sid()) + "}"));
+    socket->send_now(encode_connect(socket->nsp(), socket->sid()));
     socket->mark_connected();
     auto backlog = std::move(socket->backlog);
+    socket->backlog_bytes = 0;
     for (auto& p : backlog) {
         if (socket->session().is_closed() || !socket->connected())
             break;
@@ -187,7 +205,7 @@ void sio_connection::disconnect_socket(sio_socket& socket, std::string_view reas
     auto keep = socket.shared_from_this();
     bool was_connected = socket.connected();
     if (notify_client && was_connected)
-        socket.send_now(encode_control(packet_type::disconnect, socket.nsp()));
+        socket.send_now(encode_disconnect(socket.nsp()));
     socket.mark_disconnected();
     if (was_connected) {
         if (const auto& on_disconnect = socket.ns().handlers->disconnect())
@@ -206,7 +224,8 @@ void sio_connection::on_close(eio_session&, std::string_view reason) {
 }
 
 void sio_connection::on_connect_deadline(eio_session& s) {
-    if (!ever_connected_ && sockets_.empty())
+    // Until a namespace is joined, a socket whose connect handler still runs counts as none.
+    if (!ever_connected_)
         s.close(close_reason::connect_timeout);
 }
 

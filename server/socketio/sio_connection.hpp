@@ -14,12 +14,22 @@ namespace imedge::server {
 
 class shard;
 
+/// Why the server closes a connection for a resource bound (Engine.IO close reasons, seen by
+/// the disconnect handlers; the client sees its transport close).
+
 /// Shard-local; owned by its eio_session.
+///
+/// Bounds (issue 8 items 2 and 12), all from server_options: a pending binary packet holds at
+/// most 10 attachments and max_payload bytes in all, and is dropped with the connection
+/// (close_reason::attachment_timeout) when its parts have not all come attachment_timeout_ms after its
+/// header; while a connect handler runs, at most connect_backlog_limit packets and max_payload
+/// bytes from the client wait for it, and at most outbox_limit bytes of emits to the socket
+/// (close_reason::connect_backlog_full past either); the connect timeout runs until a namespace is joined,
+/// so it covers a connect handler that never finishes.
 class sio_connection final : public session_handler {
 public:
     /// `ticket` holds the session's place under the pending-session caps until its first CONNECT.
-    sio_connection(shard& owner, admission_ticket ticket)
-        : owner_(owner), ticket_(std::move(ticket)) {}
+    sio_connection(shard& owner, admission_ticket ticket);
 
     void on_open(eio_session&) override {}
     void on_message(eio_session& s, protocol::engineio::packet&& p) override;
@@ -37,11 +47,12 @@ private:
     void dispatch(sio_socket& socket, inbound_packet&& p);
     std::shared_ptr<sio_socket> find(std::string_view nsp) const;
     static void fail(eio_session& s);
+    void arm_attachment_deadline(eio_session& s);
 
     shard& owner_;
     std::vector<std::shared_ptr<sio_socket>> sockets_;
-    static constexpr std::size_t max_attachments = 1024; // per packet
-    protocol::socketio::packet_assembler assembler_{max_attachments};
+    protocol::socketio::packet_assembler assembler_;
+    std::unique_ptr<wake_timer> attachment_timer_; // made when the first binary packet is pending
     bool ever_connected_ = false;
     admission_ticket ticket_;
 };

@@ -4,7 +4,6 @@
 #include "server/engineio/frame.hpp"
 
 #include "protocol/socketio/args.hpp"
-#include "protocol/socketio/packet.hpp"
 #include "rooms/shard_message.hpp"
 
 #include <optional>
@@ -22,8 +21,11 @@ encode_event(std::string_view nsp, std::string_view event, const protocol::socke
 std::shared_ptr<const encoded_packet> encode_ack(std::string_view nsp, std::uint64_t ack_id,
                                                  const protocol::socketio::payload& data);
 
-/// A packet without attachments: CONNECT, DISCONNECT, CONNECT_ERROR.
-std::string encode_control(protocol::socketio::packet_type type, std::string_view nsp,
-                           std::string_view json = {});
+/// The packets without attachments, as Engine.IO message text: CONNECT answer, CONNECT_ERROR
+/// (`data_json` is JSON text, omitted when empty), DISCONNECT.
+std::string encode_connect(std::string_view nsp, std::string_view sid);
+std::string encode_connect_error(std::string_view nsp, std::string_view message,
+                                 std::string_view data_json = {});
+std::string encode_disconnect(std::string_view nsp);
 
 } // namespace imedge::server

@@ -3,7 +3,10 @@
 
 #include "server/core/shard.hpp"
 #include "server/engineio/eio_session.hpp"
+#include "server/socketio/sio_connection.hpp"
 #include "server/socketio/socketio_host.hpp"
+
+#include <boost/asio/post.hpp>
 
 namespace imedge::server {
 
@@ -28,6 +31,24 @@ void sio_socket::send(const encoded_packet& p) {
     if (state_ == state::disconnected)
         return;
     if (state_ == state::connecting) {
+        if (held_overflow_)
+            return;
+        std::size_t bytes = p.text->size();
+        for (const auto& a : p.attachments)
+            bytes += a->size();
+        if (bytes > session_->owner().options().outbox_limit - held_bytes_) {
+            // Emits to a socket whose connect handler never finishes: the same bound as the
+            // outbox, closed from the event loop (send runs inside broadcasts).
+            held_overflow_ = true;
+            held_.clear();
+            held_bytes_ = 0;
+            asio::post(session_->owner().get_executor(), [weak = session_->weak_from_this()] {
+                if (auto s = weak.lock())
+                    s->close(protocol::engineio::close_reason::connect_backlog_full);
+            });
+            return;
+        }
+        held_bytes_ += bytes;
         held_.push_back({p.text, frame_kind::text});
         for (const auto& a : p.attachments)
             held_.push_back({a, frame_kind::binary});
@@ -44,6 +65,7 @@ void sio_socket::send_now(std::string text) {
 
 void sio_socket::mark_connected() {
     state_ = state::connected;
+    held_bytes_ = 0;
     auto held = std::move(held_);
     for (auto& f : held)
         session_->send(std::move(f));

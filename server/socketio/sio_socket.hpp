@@ -41,13 +41,16 @@ public:
     void mark_disconnected() {
         state_ = state::disconnected;
         held_.clear();
+        held_bytes_ = 0;
     }
 
     /// Registers `done` for the ack with the returned id; calls it with nullopt after `timeout`.
     std::uint64_t expect_ack(ack_callback done, std::chrono::milliseconds timeout);
     void resolve_ack(std::uint64_t id, args a);
-    /// Packets that arrived while the connect handler ran (coroutine handlers only).
+    /// Packets that arrived while the connect handler ran (coroutine handlers only), and their
+    /// bytes; sio_connection bounds both.
     std::vector<inbound_packet> backlog;
+    std::size_t backlog_bytes = 0;
 
 private:
     enum class state { connecting, connected, disconnected };
@@ -63,6 +66,8 @@ private:
     std::string sid_;
     state state_ = state::connecting;
     std::vector<frame> held_;
+    std::size_t held_bytes_ = 0; // at most the session's outbox_limit, else the session closes
+    bool held_overflow_ = false;
     std::uint64_t next_ack_id_ = 0;
     std::unordered_map<std::uint64_t, pending_ack> acks_;
 };

@@ -88,6 +88,12 @@ void ws_client::send_text(std::string_view packet) {
     ws_.write(boost::asio::buffer(packet));
 }
 
+void ws_client::send_binary(std::string_view bytes) {
+    ws_.binary(true);
+    ws_.write(boost::asio::buffer(bytes));
+    ws_.text(true);
+}
+
 void ws_client::emit(std::string_view event, std::string_view args_json,
                      std::optional<int> ack_id) {
     std::string p = "42";

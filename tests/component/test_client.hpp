@@ -30,6 +30,8 @@ public:
     const std::string& sid() const { return sid_; }
 
     void send_text(std::string_view packet);
+    /// Sends one binary WebSocket message (a Socket.IO attachment).
+    void send_binary(std::string_view bytes);
     /// Sends 42[<event>,<args_json...>] with an optional ack id.
     void emit(std::string_view event, std::string_view args_json = {},
               std::optional<int> ack_id = std::nullopt);

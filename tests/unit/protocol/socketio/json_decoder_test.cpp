@@ -244,17 +244,100 @@ TEST_SUITE("protocol") {
                 R"(["e",{"_placeholder":true,"num":0},{"_placeholder":true,"num":0}])", 1);
             CHECK(error_of(r) == make_error_code(errc::bad_attachment_count));
         }
-        SUBCASE("objects that only look like placeholders are plain objects") {
+        SUBCASE("objects without a _placeholder key are plain objects") {
             for (std::string_view json :
-                 {R"(["e",{"_placeholder":false,"num":0}])",
-                  R"(["e",{"_placeholder":"true","num":0}])", R"(["e",{"_placeholder":1,"num":0}])",
-                  R"(["e",{"_placeholder":true}])", R"(["e",{"_placeholder":true,"num":"0"}])",
-                  R"(["e",{"placeholder":true,"num":0}])"}) {
+                 {R"(["e",{"placeholder":true,"num":0}])", R"(["e",{"num":0}])",
+                  R"(["e",{"_Placeholder":true,"num":0}])", R"(["e",{"_placeholder ":true}])"}) {
                 CAPTURE(json);
                 auto ev = d.decode_event(json, 0);
                 REQUIRE(ev.has_value());
                 CHECK(ev->args[0].kind == json_kind::object);
             }
+        }
+    }
+
+    // Issue 8 item 7: every receiving socket.io-parser throws "illegal attachments" on a
+    // placeholder whose num is not a number in range; duplicate keys are read last-wins by
+    // JSON.parse. So any object with a "_placeholder" key must be the exact form.
+    TEST_CASE("socketio json: placeholders are exactly {\"_placeholder\":true,\"num\":N}") {
+        sio::json_decoder d;
+        const auto bad = make_error_code(errc::bad_placeholder);
+        SUBCASE("each malformed variant, top-level, nested in an object and in an array") {
+            for (std::string_view p : {
+                     R"({"_placeholder":true,"num":"0"})",       // num a string
+                     R"({"_placeholder":true,"num":0,"num":0})", // duplicate num
+                     R"({"_placeholder":true,"num":1,"num":0})", // duplicate, last in range
+                     R"({"_placeholder":true,"_placeholder":true,"num":0})", // duplicate flag
+                     R"({"_placeholder":true,"num":2})",                     // out of range
+                     R"({"_placeholder":true,"num":-1})",                    // negative
+                     R"({"_placeholder":true,"num":0.0})",                   // float
+                     R"({"_placeholder":true,"num":0.5})",
+                     R"({"_placeholder":true,"num":1e0})",     // exponent form
+                     R"({"_placeholder":true,"num":0,"x":1})", // extra key
+                     R"({"x":1,"_placeholder":true,"num":0})",
+                     R"({"_placeholder":true})", // no num
+                     R"({"_placeholder":true,"num":null})",
+                     R"({"_placeholder":true,"num":[0]})",
+                     R"({"_placeholder":true,"num":{"_placeholder":true,"num":0}})",
+                     R"({"_placeholder":false,"num":0})", // flag not exactly true
+                     R"({"_placeholder":"true","num":0})",
+                     R"({"_placeholder":1,"num":0})",
+                     R"({"_placeholder":null,"num":0})",
+                     R"({"_placeholder":true,"_placeholder":false,"num":0})",
+                     R"({"_placeholde\u0072":true,"num":0,"_placeholder":true})", // same key,
+                                                                                  // escaped
+                 }) {
+                CAPTURE(p);
+                std::string ps(p);
+                CHECK(error_of(d.decode_event("[\"e\"," + ps + "]", 1)) == bad);
+                CHECK(error_of(d.decode_event("[\"e\",{\"k\":" + ps + "}]", 1)) == bad);
+                CHECK(error_of(d.decode_event("[\"e\",[1,[" + ps + "]]]", 1)) == bad);
+                CHECK(error_of(d.decode_ack("[" + ps + "]", 1)) == bad);
+                CHECK(error_of(d.decode_ack("[{\"a\":[{\"b\":" + ps + "}]}]", 1)) == bad);
+                // and next to a valid placeholder for a second attachment
+                CHECK(error_of(d.decode_event(
+                          "[\"e\",{\"_placeholder\":true,\"num\":1}," + ps + "]", 2)) == bad);
+            }
+        }
+        SUBCASE("the exact form is accepted in either key order, escaped keys unescaped") {
+            for (std::string_view p :
+                 {R"({"_placeholder":true,"num":0})", R"({"num":0,"_placeholder":true})",
+                  R"({ "_placeholder" : true , "num" : 0 })",
+                  R"({"\u005fplaceholder":true,"num":0})"}) {
+                CAPTURE(p);
+                auto ev = d.decode_event("[\"e\"," + std::string(p) + "]", 1);
+                REQUIRE(ev.has_value());
+                CHECK(ev->args[0].kind == json_kind::binary);
+                CHECK(ev->args[0].attachment == 0);
+            }
+        }
+        SUBCASE("nested placeholders in objects and arrays, each in range") {
+            auto ev = d.decode_event(
+                R"(["e",[{"_placeholder":true,"num":2}],{"a":{"b":[{"_placeholder":true,"num":0}]}},)"
+                R"({"_placeholder":true,"num":1}])",
+                3);
+            REQUIRE(ev.has_value());
+            CHECK(ev->args[0].kind == json_kind::array);
+            CHECK(ev->args[1].kind == json_kind::object);
+            CHECK(ev->args[2].kind == json_kind::binary);
+            CHECK(ev->args[2].attachment == 1);
+            CHECK(error_of(d.decode_event(
+                      R"(["e",[{"_placeholder":true,"num":3}],{"_placeholder":true,"num":0},)"
+                      R"({"_placeholder":true,"num":1}])",
+                      3)) == bad);
+        }
+        SUBCASE("the largest index and a huge one") {
+            // one placeholder for ten attachments: in range, but the count must match
+            CHECK(error_of(d.decode_ack(R"([{"_placeholder":true,"num":9}])", 10)) ==
+                  make_error_code(errc::bad_attachment_count));
+            std::string nine;
+            for (int i = 0; i < 10; ++i)
+                nine += (i ? "," : "") + std::string(R"({"_placeholder":true,"num":)") +
+                        std::to_string(9 - i) + "}";
+            CHECK(d.decode_ack("[" + nine + "]", 10).has_value());
+            // past uint64: not a placeholder index either way (simdjson refuses the document)
+            auto huge = d.decode_ack(R"([{"_placeholder":true,"num":99999999999999999999}])", 1);
+            CHECK(huge.has_error());
         }
     }
 
