@@ -50,11 +50,11 @@ private:
     void arm_attachment_deadline(eio_session& s);
 
     shard& owner_;
+    admission_ticket ticket_;
     std::vector<std::shared_ptr<sio_socket>> sockets_;
     protocol::socketio::packet_assembler assembler_;
     std::unique_ptr<wake_timer> attachment_timer_; // made when the first binary packet is pending
     bool ever_connected_ = false;
-    admission_ticket ticket_;
 };
 
 } // namespace imedge::server
