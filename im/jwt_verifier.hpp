@@ -56,7 +56,8 @@ private:
 
 /// A token for `user` valid from `now_s` for `ttl_s` seconds, signed with the configured
 /// secret (HS256) or private key. Empty when the key cannot sign.
-std::string mint_token(const jwt_settings& s, std::string_view user, std::int64_t now_s, std::int64_t ttl_s);
+std::string mint_token(const jwt_settings& s, std::string_view user, std::int64_t now_s,
+                       std::int64_t ttl_s);
 
 /// Decodes unpadded base64url (RFC 4648 §5); false on any other character or a bad length.
 bool decode_base64url(std::string_view text, std::string& out);

@@ -90,6 +90,9 @@ public:
     server_ref of(std::string nsp) const { return {*shard_, std::move(nsp)}; }
     const std::string& nsp() const { return nsp_; }
     std::size_t shard_index() const;
+    /// The shard's executor: where a program posts work back to this shard (from any thread)
+    /// or spawns its own coroutines.
+    boost::asio::any_io_executor get_executor() const;
     shard& owner() const { return *shard_; }
 
 private:

@@ -31,6 +31,8 @@ void server_ref::emit(std::string_view event, const payload& data, const emit_op
                                  rooms::broadcast_filter{o.to, o.skip});
 }
 
+boost::asio::any_io_executor server_ref::get_executor() const { return shard_->get_executor(); }
+
 void server_ref::send(const payload& data, const emit_options& o) const {
     emit("message", data, o);
 }
