@@ -60,6 +60,9 @@ public:
     /// Emits to everyone in the namespace, or to `o.to` rooms/sids, except `o.skip`.
     /// Every recipient gets it once, on whichever shard it lives.
     void emit(std::string_view event, const payload& data = {}, const emit_options& o = {}) const;
+    /// Emits to one socket of this shard only, with no cross-shard traffic (a program's own
+    /// per-socket delivery); false when that socket is not on this shard.
+    bool emit_local(std::string_view sid, std::string_view event, const payload& data) const;
     /// Emits `message` (python-socketio's `send`).
     void send(const payload& data, const emit_options& o = {}) const;
     /// Emits to one socket and calls `done` with its ack, or nullopt after `timeout`.
