@@ -3,6 +3,9 @@
 import { afterEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { closeAll, connect, im, token, unique, userToken, call, direct } from "./lib/im.mjs";
+import { reference } from "./lib/env.mjs";
+
+const noIm = reference ? "the reference servers have no IM service" : false;
 import { nextEvent } from "./lib/wait.mjs";
 
 afterEach(closeAll);
@@ -18,7 +21,7 @@ async function refusal(tok, opts) {
 
 const now = () => Math.floor(Date.now() / 1000);
 
-describe("im: connect", () => {
+describe("im: connect", { skip: noIm }, () => {
   test("a valid token in the auth payload or the query connects", async () => {
     const user = unique("alice");
     const a = await connect(userToken(user));
