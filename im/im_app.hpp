@@ -6,7 +6,7 @@
 #include "jwt_verifier.hpp"
 #include "shard_service.hpp"
 
-#include "server/app.hpp"
+#include "server/api/app.hpp"
 #include "store/store.hpp"
 
 #include <memory>

@@ -8,7 +8,7 @@
 #include "im_options.hpp"
 #include "jwt_verifier.hpp"
 
-#include "server/handlers.hpp"
+#include "server/api/handlers.hpp"
 #include "store/store.hpp"
 
 #include <simdjson.h>
