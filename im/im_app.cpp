@@ -13,12 +13,18 @@ void register_im(server::app& server, im_runtime& rt) {
         auto* raw = service.get();
         rt.services.at(index) = std::move(service);
         rt.db->attach_shard(
-            index, [ex = io.get_executor()](std::function<void()> f) { boost::asio::post(ex, std::move(f)); },
+            index,
+            [ex = io.get_executor()](std::function<void()> f) {
+                boost::asio::post(ex, std::move(f));
+            },
             [raw](store::feed_batch batch) { raw->on_feed(batch); });
     });
-    auto on = [&rt](server::event& e) -> shard_service& { return *rt.services[e.io.shard_index()]; };
+    auto on = [&rt](server::event& e) -> shard_service& {
+        return *rt.services[e.io.shard_index()];
+    };
     server.of("/")
-        .on_connect([&rt](connect_request& r) { return rt.services[r.io.shard_index()]->on_connect(r); })
+        .on_connect(
+            [&rt](connect_request& r) { return rt.services[r.io.shard_index()]->on_connect(r); })
         .on_disconnect([&rt](server_ref io, std::string_view sid, std::string_view) {
             rt.services[io.shard_index()]->on_disconnect(sid);
         })

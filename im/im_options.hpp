@@ -14,12 +14,12 @@ namespace imedge::im {
 /// Immutable after start-up; read by every shard.
 struct im_options {
     jwt_settings jwt;
-    bool development_secret = false;     // no key was configured: one was generated at start
+    bool development_secret = false;      // no key was configured: one was generated at start
     std::string data_dir = "imedge-data"; // the SQLite file lives here
     store::durability durability = store::durability::fsync;
-    std::string user_room_prefix;         // a user's sockets join room prefix + user id
-    std::size_t max_group_size = 1000;    // the member cap a group may ask for at most
-    std::int64_t token_ttl_s = 3600;      // for `imedge token`
+    std::string user_room_prefix;      // a user's sockets join room prefix + user id
+    std::size_t max_group_size = 1000; // the member cap a group may ask for at most
+    std::int64_t token_ttl_s = 3600;   // for `imedge token`
 };
 
 /// The IM flags found in argv, and the rest (program name first) for the server's parser.

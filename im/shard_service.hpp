@@ -25,7 +25,8 @@ using server::server_ref;
 
 class shard_service {
 public:
-    shard_service(server_ref io, store::store& db, const jwt_verifier& verifier, const im_options& options);
+    shard_service(server_ref io, store::store& db, const jwt_verifier& verifier,
+                  const im_options& options);
     shard_service(const shard_service&) = delete;
     shard_service& operator=(const shard_service&) = delete;
 
@@ -65,7 +66,9 @@ private:
     void fetched(const std::string& sid, const std::string& conversation, store::read_result r);
     void finish_sync(const std::string& sid);
     void deliver(const std::string& sid, const store::message& m);
-    std::string room_of(std::string_view user) const { return options_.user_room_prefix + std::string(user); }
+    std::string room_of(std::string_view user) const {
+        return options_.user_room_prefix + std::string(user);
+    }
     std::vector<std::string> rooms_of(const std::vector<store::member>& members) const;
     void append(event& e, store::append_request r);
 
@@ -75,7 +78,7 @@ private:
     const jwt_verifier& verifier_;
     const im_options& options_;
     simdjson::dom::parser parser_;
-    std::unordered_map<std::string, device> devices_;                    // by sid
+    std::unordered_map<std::string, device> devices_;                   // by sid
     std::unordered_map<std::string, std::vector<std::string>> by_user_; // user -> sids here
 };
 

@@ -20,7 +20,8 @@ using namespace imedge;
 namespace {
 
 std::int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 
@@ -28,7 +29,8 @@ std::int64_t unix_now() {
 // `imedge token` agree on it.
 bool load_development_secret(im::im_options& o) {
     namespace fs = std::filesystem;
-    if (!o.development_secret) return true;
+    if (!o.development_secret)
+        return true;
     std::error_code ec;
     fs::create_directories(o.data_dir, ec);
     auto path = fs::path(o.data_dir) / "dev-jwt-secret";
@@ -55,7 +57,8 @@ im::im_options parse_or_exit(int argc, const char* const* argv, std::vector<std:
     auto& split = std::get<im::split_args>(parsed);
     rest = std::move(split.rest);
     if (!load_development_secret(split.options)) {
-        fmt::print(stderr, "imedge: cannot write the development secret under {}\n", split.options.data_dir);
+        fmt::print(stderr, "imedge: cannot write the development secret under {}\n",
+                   split.options.data_dir);
         std::exit(1);
     }
     return std::move(split.options);
@@ -67,7 +70,8 @@ int print_token(int argc, char** argv) {
         return 2;
     }
     std::vector<const char*> args{argv[0]};
-    for (int i = 3; i < argc; ++i) args.push_back(argv[i]);
+    for (int i = 3; i < argc; ++i)
+        args.push_back(argv[i]);
     std::vector<std::string> rest;
     auto o = parse_or_exit(static_cast<int>(args.size()), args.data(), rest);
     if (rest.size() > 1) {
@@ -76,8 +80,10 @@ int print_token(int argc, char** argv) {
     }
     auto token = im::mint_token(o.jwt, argv[2], unix_now(), o.token_ttl_s);
     if (token.empty()) {
-        fmt::print(stderr, "imedge token: cannot sign {} tokens without a private key (--jwt-private-key)\n",
-                   o.jwt.algorithm);
+        fmt::print(
+            stderr,
+            "imedge token: cannot sign {} tokens without a private key (--jwt-private-key)\n",
+            o.jwt.algorithm);
         return 1;
     }
     fmt::print("{}\n", token);
@@ -87,19 +93,22 @@ int print_token(int argc, char** argv) {
 } // namespace
 
 int main(int argc, char** argv) {
-    if (argc >= 2 && std::string_view(argv[1]) == "token") return print_token(argc, argv);
+    if (argc >= 2 && std::string_view(argv[1]) == "token")
+        return print_token(argc, argv);
     if (argc >= 2 && (std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h"))
         fmt::print("{}", im::im_usage());
 
     std::vector<std::string> rest;
     auto options = parse_or_exit(argc, argv, rest);
     std::vector<char*> server_argv;
-    for (auto& a : rest) server_argv.push_back(a.data());
+    for (auto& a : rest)
+        server_argv.push_back(a.data());
     auto server = server::app::from_args(static_cast<int>(server_argv.size()), server_argv.data());
 
     std::unique_ptr<store::sqlite_store> db;
     try {
-        db = std::make_unique<store::sqlite_store>(options.data_dir, options.durability, server.options().shards);
+        db = std::make_unique<store::sqlite_store>(options.data_dir, options.durability,
+                                                   server.options().shards);
     } catch (const std::exception& e) {
         fmt::print(stderr, "imedge: cannot open the store in {}: {}\n", options.data_dir, e.what());
         return 1;
@@ -108,7 +117,8 @@ int main(int argc, char** argv) {
     im::im_runtime runtime(std::move(options), std::move(db));
     im::register_im(server, runtime);
     if (runtime.options.development_secret) {
-        fmt::print("imedge: no --jwt-secret or --jwt-public-key: development secret {} (kept in {}/dev-jwt-secret)\n",
+        fmt::print("imedge: no --jwt-secret or --jwt-public-key: development secret {} (kept in "
+                   "{}/dev-jwt-secret)\n",
                    runtime.options.jwt.key, runtime.options.data_dir);
         fmt::print("imedge: development token for user \"dev\": {}\n",
                    im::mint_token(runtime.options.jwt, "dev", unix_now(), 24 * 3600));
@@ -127,7 +137,8 @@ int main(int argc, char** argv) {
         fmt::print(stderr, "imedge: cannot listen on {}:{}: {}\n", o.host, o.port, e.what());
         return 1;
     }
-    fmt::print("imedge: listening on {}:{} with {} shards\n", o.host, running->port(), running->shard_count());
+    fmt::print("imedge: listening on {}:{} with {} shards\n", o.host, running->port(),
+               running->shard_count());
     std::fflush(stdout);
     signals.async_wait([&](boost::system::error_code, int) {
         store->stop();
