@@ -103,7 +103,10 @@ int main(int argc, char** argv) {
     std::vector<char*> server_argv;
     for (auto& a : rest)
         server_argv.push_back(a.data());
-    auto server = server::app::from_args(static_cast<int>(server_argv.size()), server_argv.data());
+    server::server_options server_defaults;
+    server_defaults.web_root = IMEDGE_WEB_ROOT; // the chat page (meson: the source tree's web/)
+    auto server = server::app::from_args(static_cast<int>(server_argv.size()), server_argv.data(),
+                                         server_defaults);
 
     std::unique_ptr<store::sqlite_store> db;
     try {

@@ -21,7 +21,7 @@ std::string usage(const char* program) {
     return fmt::format(
         "usage: {} [--port P] [--host H] [--shards N] [--ping-interval MS] [--ping-timeout MS]\n"
         "          [--max-payload BYTES] [--connect-timeout MS] [--outbox-limit BYTES]\n"
-        "          [--cors-origin ORIGIN]... [--path /socket.io/]\n",
+        "          [--cors-origin ORIGIN]... [--path /socket.io/] [--web-root DIR]\n",
         program);
 }
 
@@ -53,6 +53,8 @@ std::variant<server_options, std::string> parse_options(int argc, const char* co
             ok = parse_number(value, o.outbox_limit) && o.outbox_limit > 0;
         else if (name == "--cors-origin")
             o.cors_origins.emplace_back(value);
+        else if (name == "--web-root")
+            o.web_root = std::string(value);
         else if (name == "--path") {
             o.socketio_path = std::string(value);
             ok = !value.empty() && value.front() == '/';

@@ -25,11 +25,13 @@ struct server_options {
     std::size_t ring_capacity = 8192;           // cross-shard ring slots per shard pair
     std::vector<std::string> cors_origins;      // "*" allows any origin
     std::string socketio_path = "/socket.io/";  // where Socket.IO's Engine.IO endpoint lives
+    std::string web_root;                       // static files served at "/" (empty: none)
 };
 
 /// Parses `--port P --host H --shards N --ping-interval MS --ping-timeout MS --max-payload B
-/// --connect-timeout MS --outbox-limit B --cors-origin O --path P` over `defaults`. Returns an
-/// error message for unknown or malformed options; `--help` returns the usage text as the error.
+/// --connect-timeout MS --outbox-limit B --cors-origin O --path P --web-root DIR` over `defaults`.
+/// Returns an error message for unknown or malformed options; `--help` returns the usage text as
+/// the error.
 std::variant<server_options, std::string> parse_options(int argc, const char* const* argv,
                                                         server_options defaults = {});
 

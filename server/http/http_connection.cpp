@@ -5,6 +5,7 @@
 #include "server/engineio/eio_session.hpp"
 #include "server/engineio/engineio_host.hpp"
 #include "server/http/http_util.hpp"
+#include "server/http/static_files.hpp"
 #include "server/plainws/plain_websocket.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -62,8 +63,7 @@ asio::awaitable<connection_next> route(shard& owner, http_exchange& ex) {
     }
     if (path == "/healthz")
         co_return co_await respond(ex, owner.options(), http::status::ok, "text/plain", "ok\n");
-    co_return co_await respond(ex, owner.options(), http::status::not_found, "text/plain",
-                               "not found\n");
+    co_return co_await serve_static(config.web.get(), ex, owner.options()); // web/, else 404
 }
 
 // A POST over maxPayload ends its session, on whichever shard owns it.
