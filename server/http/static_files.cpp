@@ -30,10 +30,10 @@ std::shared_ptr<const static_site> load_web_root(const server_options& o) {
 
 asio::awaitable<connection_next> serve_static(const static_site* site, http_exchange& ex,
                                               const server_options& o) {
-    auto key = map_static_path(ex.request.target());
-    if (!key)
+    auto key = site ? map_static_path(ex.request.target()) : std::nullopt;
+    if (site && !key)
         co_return co_await respond(ex, o, http::status::bad_request, "text/plain", "bad path\n");
-    const static_file* file = site ? site->find(*key) : nullptr;
+    const static_file* file = key ? site->find(*key) : nullptr;
     if (!file)
         co_return co_await respond(ex, o, http::status::not_found, "text/plain", "not found\n");
 

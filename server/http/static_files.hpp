@@ -14,8 +14,9 @@ struct server_options;
 std::shared_ptr<const static_site> load_web_root(const server_options& o);
 
 /// Answers a request no other route took: the file for its path (200, or 304 when
-/// If-None-Match matches), 400 for a refused path, 405 for a method other than GET/HEAD on a
-/// file, else 404. `site` may be null (nothing served). Runs on the connection's shard.
+/// If-None-Match matches), 400 for a refused path (with a site), 405 for a method other than
+/// GET/HEAD on a file, else 404. `site` may be null (nothing served). Runs on the connection's
+/// shard.
 asio::awaitable<connection_next> serve_static(const static_site* site, http_exchange& ex,
                                               const server_options& o);
 
