@@ -1,56 +1,152 @@
-// The imedge server. Until the IM service lands it serves Socket.IO with a small room/echo
-// service on "/": join/leave rooms, emit to rooms, echo with acks.
+// The imedge binary: the IM service (docs/im-protocol.md) on the handler API.
+//   imedge [server options] [IM options]      serve
+//   imedge token USER [--ttl S] [IM options]  print a token for USER
 #include "server/api/app.hpp"
 
-#include "protocol/socketio/event_name.hpp"
+#include "im/im_app.hpp"
+#include "store/sqlite_store.hpp"
 
-using namespace imedge::server;
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+using namespace imedge;
+
+namespace {
+
+std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// With no key configured, a development secret is kept in the data directory, so restarts and
+// `imedge token` agree on it.
+bool load_development_secret(im::im_options& o) {
+    namespace fs = std::filesystem;
+    if (!o.development_secret)
+        return true;
+    std::error_code ec;
+    fs::create_directories(o.data_dir, ec);
+    auto path = fs::path(o.data_dir) / "dev-jwt-secret";
+    if (std::ifstream in(path); in) {
+        std::string existing;
+        std::getline(in, existing);
+        if (!existing.empty()) {
+            o.jwt.key = existing;
+            return true;
+        }
+    }
+    std::ofstream out(path, std::ios::trunc);
+    out << o.jwt.key << '\n';
+    fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write, ec);
+    return static_cast<bool>(out);
+}
+
+im::im_options parse_or_exit(int argc, const char* const* argv, std::vector<std::string>& rest) {
+    auto parsed = im::parse_im_options(argc, argv);
+    if (auto* error = std::get_if<std::string>(&parsed)) {
+        fmt::print(stderr, "{}", *error);
+        std::exit(2);
+    }
+    auto& split = std::get<im::split_args>(parsed);
+    rest = std::move(split.rest);
+    if (!load_development_secret(split.options)) {
+        fmt::print(stderr, "imedge: cannot write the development secret under {}\n",
+                   split.options.data_dir);
+        std::exit(1);
+    }
+    return std::move(split.options);
+}
+
+int print_token(int argc, char** argv) {
+    if (argc < 3) {
+        fmt::print(stderr, "usage: imedge token USER [--ttl SECONDS] [IM options]\n");
+        return 2;
+    }
+    std::vector<const char*> args{argv[0]};
+    for (int i = 3; i < argc; ++i)
+        args.push_back(argv[i]);
+    std::vector<std::string> rest;
+    auto o = parse_or_exit(static_cast<int>(args.size()), args.data(), rest);
+    if (rest.size() > 1) {
+        fmt::print(stderr, "imedge token: unexpected option {}\n", rest[1]);
+        return 2;
+    }
+    auto token = im::mint_token(o.jwt, argv[2], unix_now(), o.token_ttl_s);
+    if (token.empty()) {
+        fmt::print(
+            stderr,
+            "imedge token: cannot sign {} tokens without a private key (--jwt-private-key)\n",
+            o.jwt.algorithm);
+        return 1;
+    }
+    fmt::print("{}\n", token);
+    return 0;
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
-    auto server = app::from_args(argc, argv);
-    server.of("/")
-        .on("join",
-            [](event& e) {
-                e.io.enter_room(e.sid, e.args.string_at(0));
-                if (e.ack)
-                    e.ack(payload().add_string(e.args.string_at(0)));
-            })
-        .on("leave",
-            [](event& e) {
-                e.io.leave_room(e.sid, e.args.string_at(0));
-                if (e.ack)
-                    e.ack(payload().add_string(e.args.string_at(0)));
-            })
-        .on("emit",
-            // emit(room, event, data...): everyone in the room but the sender gets event(data...).
-            // An empty or reserved event name is not relayed: the ack (or, without one, an
-            // "error" event to the sender) carries {"error":"<reason>"}.
-            [](event& e) {
-                auto room = std::string(e.args.string_at(0));
-                auto name = std::string(e.args.string_at(1));
-                if (!imedge::protocol::socketio::may_emit_event(name)) {
-                    auto error =
-                        payload().add_json(R"({"error":"event name is empty or reserved"})");
-                    if (e.ack)
-                        e.ack(error);
-                    else
-                        e.io.emit("error", error, {.to = {e.sid}});
-                    return;
-                }
-                std::vector<std::string> items;
-                for (std::size_t i = 2; i < e.args.size(); ++i)
-                    items.push_back(e.args[i].json);
-                // the attachments go along, so relayed placeholders keep their bytes
-                payload data(std::move(items), e.args.attachments);
-                e.io.emit(name, data, {.to = {room}, .skip = {e.sid}});
-                if (e.ack)
-                    e.ack();
-            })
-        .on("echo", [](event& e) {
-            if (e.ack)
-                e.ack(payload(e.args));
-            else
-                e.io.emit("echo", payload(e.args), {.to = {e.sid}});
-        });
-    return server.run();
+    if (argc >= 2 && std::string_view(argv[1]) == "token")
+        return print_token(argc, argv);
+    if (argc >= 2 && (std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h"))
+        fmt::print("{}", im::im_usage());
+
+    std::vector<std::string> rest;
+    auto options = parse_or_exit(argc, argv, rest);
+    std::vector<char*> server_argv;
+    for (auto& a : rest)
+        server_argv.push_back(a.data());
+    server::server_options server_defaults;
+    server_defaults.web_root = IMEDGE_WEB_ROOT; // the chat page (meson: the source tree's web/)
+    auto server = server::app::from_args(static_cast<int>(server_argv.size()), server_argv.data(),
+                                         server_defaults);
+
+    std::unique_ptr<store::sqlite_store> db;
+    try {
+        db = std::make_unique<store::sqlite_store>(options.data_dir, options.durability,
+                                                   server.options().shards);
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "imedge: cannot open the store in {}: {}\n", options.data_dir, e.what());
+        return 1;
+    }
+    auto* store = db.get();
+    im::im_runtime runtime(std::move(options), std::move(db));
+    im::register_im(server, runtime);
+    if (runtime.options.development_secret) {
+        fmt::print("imedge: no --jwt-secret or --jwt-public-key: development secret {} (kept in "
+                   "{}/dev-jwt-secret)\n",
+                   runtime.options.jwt.key, runtime.options.data_dir);
+        fmt::print("imedge: development token for user \"dev\": {}\n",
+                   im::mint_token(runtime.options.jwt, "dev", unix_now(), 24 * 3600));
+    }
+
+    // Signals are installed before the shards start so none is lost; on one, the store
+    // finishes (and acknowledges) what it was given while the shards still run, then the
+    // shards stop.
+    boost::asio::io_context signals_context(1);
+    boost::asio::signal_set signals(signals_context, SIGINT, SIGTERM);
+    std::unique_ptr<server::running_server> running;
+    const auto& o = server.options();
+    try {
+        running = server.start();
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "imedge: cannot listen on {}:{}: {}\n", o.host, o.port, e.what());
+        return 1;
+    }
+    fmt::print("imedge: listening on {}:{} with {} shards\n", o.host, running->port(),
+               running->shard_count());
+    std::fflush(stdout);
+    signals.async_wait([&](boost::system::error_code, int) {
+        store->stop();
+        running->stop();
+    });
+    signals_context.run();
+    return 0;
 }

@@ -4,6 +4,8 @@
 #include "server/core/shard.hpp"
 #include "server/engineio/eio_session.hpp"
 
+#include "server/http/static_files.hpp"
+
 #include <boost/asio/signal_set.hpp>
 
 #include <fmt/format.h>
@@ -119,6 +121,7 @@ private:
 std::unique_ptr<running_server> app::start() {
     std::signal(SIGPIPE, SIG_IGN);
     raise_descriptor_limit();
+    config_.web = load_web_root(config_.options);
     return std::make_unique<shards_server>(config_);
 }
 

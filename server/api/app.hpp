@@ -18,6 +18,7 @@
 namespace imedge::server {
 
 class eio_session;
+class static_site;
 using protocol::engineio::frame_kind;
 
 /// Handlers of one Socket.IO namespace. Registered before run(); then read by every shard at
@@ -128,6 +129,7 @@ struct app_config {
     std::map<std::string, websocket_message_handler, std::less<>> websocket_endpoints;
     std::vector<shard_start_handler> on_shard_start;
     std::vector<service_factory> services;
+    std::shared_ptr<const static_site> web; // options.web_root, loaded by start()
 };
 
 class running_server;

@@ -68,6 +68,9 @@ public:
     /// (protocol/socketio/event_name.hpp) throws boost::system::system_error with
     /// protocol::errc::bad_event_name and sends nothing; so do emit_with_ack and call.
     void emit(std::string_view event, const payload& data = {}, const emit_options& o = {}) const;
+    /// Emits to one socket of this shard only, with no cross-shard traffic (a program's own
+    /// per-socket delivery); false when that socket is not on this shard.
+    bool emit_local(std::string_view sid, std::string_view event, const payload& data) const;
     /// Emits `message` (python-socketio's `send`).
     void send(const payload& data, const emit_options& o = {}) const;
     /// Emits to one socket and calls `done` with its ack, or nullopt after `timeout`.
@@ -110,6 +113,10 @@ public:
             return *static_cast<T*>(p);
         throw no_such_service();
     }
+
+    /// The shard's executor: where a program posts work back to this shard (from any thread)
+    /// or spawns its own coroutines.
+    boost::asio::any_io_executor get_executor() const;
 
 private:
     void* find_service(std::type_index type) const;

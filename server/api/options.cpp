@@ -63,6 +63,8 @@ bool parse_option(std::string_view name, std::string_view value, server_options&
         ok = parse_positive(value, o.connect_timeout_ms);
     else if (name == "--outbox-limit")
         ok = parse_positive(value, o.outbox_limit);
+    else if (name == "--web-root")
+        o.web_root = std::string(value);
     else if (name == "--cors-origin")
         o.cors_origins.emplace_back(value);
     else if (name == "--cors-allow-header")
@@ -88,7 +90,8 @@ std::string usage(const char* program) {
         "          [--cors-origin ORIGIN]... [--cors-allow-header NAME]... [--path /socket.io/]\n"
         "          [--keep-header NAME]... [--header-limit BYTES] [--http-idle-timeout MS]\n"
         "          [--http-write-timeout MS] [--max-pending-per-address N] [--max-pending N]\n"
-        "          [--accept-backoff MS] [--shutdown-timeout MS] [--ring-capacity N]\n",
+        "          [--accept-backoff MS] [--shutdown-timeout MS] [--ring-capacity N]\n"
+        "          [--web-root DIR]\n",
         program);
 }
 

@@ -23,6 +23,7 @@ struct server_options {
     std::uint32_t upgrade_timeout_ms = 10000;  // Engine.IO: time to finish a transport upgrade
     std::size_t outbox_limit = 1u << 20;       // bytes queued for one slow reader
     std::string socketio_path = "/socket.io/"; // where Socket.IO's Engine.IO endpoint lives
+    std::string web_root;                      // static files served at "/" (empty: none)
 
     /// CORS, with the npm `cors` package's meaning (see server/http/cors.hpp): empty = no CORS
     /// headers; {"*"} = `Access-Control-Allow-Origin: *` without credentials; a list = those

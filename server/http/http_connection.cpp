@@ -6,6 +6,7 @@
 #include "server/engineio/engineio_host.hpp"
 #include "server/http/cors.hpp"
 #include "server/http/http_util.hpp"
+#include "server/http/static_files.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -36,8 +37,8 @@ private:
 asio::awaitable<connection_next> route(shard& owner, http_exchange& ex) {
     const auto& o = owner.options();
     const auto* r = owner.routes().find(path_of(ex.request.target()));
-    if (!r)
-        co_return co_await respond(ex, o, http::status::not_found, "text/plain", "not found\n");
+    if (!r) // the web root's files (the chat page), else 404
+        co_return co_await serve_static(owner.config().web.get(), ex, o);
     if (!r->methods.contains(ex.request.method())) {
         http::fields extra;
         extra.set(http::field::allow, r->methods.allow_header());

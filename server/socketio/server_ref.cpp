@@ -44,6 +44,19 @@ void server_ref::emit(std::string_view event, const payload& data, const emit_op
                                  rooms::broadcast_filter{o.to, o.skip});
 }
 
+boost::asio::any_io_executor server_ref::get_executor() const {
+    return shard_->get_executor();
+}
+
+bool server_ref::emit_local(std::string_view sid, std::string_view event,
+                            const payload& data) const {
+    auto* s = shard_->socketio().find_socket(nsp_, sid);
+    if (!s)
+        return false;
+    s->send(*encode_event(nsp_, event, data));
+    return true;
+}
+
 void server_ref::send(const payload& data, const emit_options& o) const {
     emit("message", data, o);
 }

@@ -5,6 +5,7 @@
 # Ends by printing exactly one line "N passed, M failed".
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/im-servers.sh"
 trap stop_servers EXIT
 
 # Debian's interpreter: the python3 first on PATH may be a separate build that cannot import
@@ -23,6 +24,7 @@ for shards in "${shard_counts[@]}"; do
   if start_server IMEDGE_E2E_SIO_DEMO_PORT sio_demo "$shards" &&
      start_server IMEDGE_E2E_SIO_DEMO_HB_PORT sio_demo "$shards" --ping-interval 300 --ping-timeout 200 &&
      start_server IMEDGE_E2E_EIO_ECHO_PORT eio_echo "$shards" &&
+     start_im_servers "$shards" &&
      start_server IMEDGE_E2E_NOTIFY_PORT notify "$shards"; then
     counts="$LOG_DIR/python-counts-$shards.txt"
     : >"$counts"

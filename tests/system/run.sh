@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the process-level tests and ends with "N passed, M failed".
 cd "$(dirname "$0")"
-out=$(timeout 300 /usr/bin/python3 -m unittest -v test_process test_imedge_binary 2>&1)
+out=$(timeout 300 /usr/bin/python3 -m unittest -v test_process test_rooms_demo test_im_durability 2>&1)
 rc=$?
 echo "$out"
 ran=$(sed -nE 's/^Ran ([0-9]+) tests?.*/\1/p' <<<"$out")

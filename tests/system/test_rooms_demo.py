@@ -1,4 +1,4 @@
-"""The imedge binary's room service refuses to relay what clients would reject (issue 8 item 5).
+"""The room service (examples/rooms_demo, the imedge binary before the IM service) refuses to relay what clients would reject (issue 8 item 5).
 
 `emit(room, event, ...)` with an empty or reserved event name used to be relayed, and every
 socket.io client in the room closed with "parse error". It is now answered with an error (the
@@ -13,7 +13,7 @@ import unittest
 import socketio  # Debian python3-socketio
 
 BUILD_DIR = os.environ.get("BUILD_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "build"))
-IMEDGE = os.path.join(BUILD_DIR, "server", "imedge")
+IMEDGE = os.path.join(BUILD_DIR, "examples", "rooms_demo")
 RESERVED = ["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener", ""]
 
 

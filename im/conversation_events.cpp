@@ -1,0 +1,249 @@
+// The conversation events of the IM service: send, edit/delete, history, the conversation
+// list, groups, receipts and typing. Writes go to the store; acks and fan-out happen in the
+// completion, after COMMIT.
+#include "shard_service.hpp"
+
+#include "wire.hpp"
+
+#include "protocol/json_text.hpp"
+
+#include <fmt/format.h>
+
+namespace imedge::im {
+namespace {
+
+using protocol::json_string;
+using server::payload;
+
+constexpr std::size_t max_client_id = 128;
+constexpr std::size_t max_user_id = 256;
+
+bool valid_user(std::string_view user) {
+    return !user.empty() && user.size() <= max_user_id && user.find(':') == std::string_view::npos;
+}
+
+void reply(server::ack_sender& ack, std::string json) {
+    if (ack)
+        ack(payload().add_json(std::move(json)));
+}
+
+void reply_error(server::ack_sender& ack, store::status s) {
+    reply(ack, error_json(store::error_name(s)));
+}
+
+} // namespace
+
+void shard_service::append(event& e, store::append_request r) {
+    db_.append(shard_, std::move(r), [ack = std::move(e.ack)](store::append_result res) mutable {
+        if (res.code != store::status::ok)
+            return reply_error(ack, res.code);
+        reply(ack, fmt::format(R"({{"ok":true,"conversation":{},"seq":{},"ts":{},"duplicate":{}}})",
+                               json_string(res.stored->conversation), res.stored->seq,
+                               res.stored->ts_ms, res.duplicate));
+    });
+}
+
+void shard_service::send(event& e) {
+    simdjson::dom::object a;
+    auto* d = parse(e, a);
+    if (!d)
+        return;
+    store::append_request r;
+    r.sender = d->user;
+    auto to = string_field(a, "to");
+    auto conversation = string_field(a, "conversation");
+    auto body = json_field(a, "body");
+    auto client_id = string_field(a, "client_id");
+    bool ok = body && (to ? valid_user(*to) : conversation && !conversation->empty()) &&
+              (!client_id || client_id->size() <= max_client_id);
+    if (!ok)
+        return reply(e.ack, error_json("bad_request"));
+    r.conversation = to ? store::direct_id(d->user, *to) : std::string(*conversation);
+    r.body_json = std::move(*body);
+    if (client_id)
+        r.client_id = std::string(*client_id);
+    append(e, std::move(r));
+}
+
+void shard_service::edit(event& e, std::string kind) {
+    simdjson::dom::object a;
+    auto* d = parse(e, a);
+    if (!d)
+        return;
+    auto conversation = string_field(a, "conversation");
+    auto ref = seq_field(a, "ref");
+    auto body = kind == "edit" ? json_field(a, "body") : std::optional<std::string>("null");
+    auto client_id = string_field(a, "client_id");
+    if (!conversation || !ref || !body || (client_id && client_id->size() > max_client_id))
+        return reply(e.ack, error_json("bad_request"));
+    append(e, {std::string(*conversation), d->user, std::move(kind), std::move(*body),
+               client_id ? std::string(*client_id) : std::string(), *ref});
+}
+
+void shard_service::history(event& e) {
+    simdjson::dom::object a;
+    auto* d = parse(e, a);
+    if (!d)
+        return;
+    auto conversation = string_field(a, "conversation");
+    if (!conversation)
+        return reply(e.ack, error_json("bad_request"));
+    store::read_request r{std::string(*conversation), d->user, seq_field(a, "after").value_or(0),
+                          seq_field(a, "before").value_or(0), seq_field(a, "limit").value_or(50)};
+    db_.read(shard_, std::move(r), [ack = std::move(e.ack)](store::read_result res) mutable {
+        if (res.code != store::status::ok)
+            return reply_error(ack, res.code);
+        std::string list = "[";
+        for (const auto& m : res.entries) {
+            if (list.size() > 1)
+                list += ',';
+            list += message_json(*m);
+        }
+        reply(ack, fmt::format(R"({{"ok":true,"messages":{}]}})", list));
+    });
+}
+
+void shard_service::conversations(event& e) {
+    auto* d = find(e.sid);
+    if (!d)
+        return;
+    db_.conversations(
+        shard_, d->user,
+        [ack = std::move(e.ack)](std::vector<store::conversation_summary> list) mutable {
+            reply(ack, fmt::format(R"({{"ok":true,"conversations":{}}})", summaries_json(list)));
+        });
+}
+
+void shard_service::group_create(event& e) {
+    simdjson::dom::object a;
+    auto* d = parse(e, a);
+    if (!d)
+        return;
+    std::vector<std::string> members;
+    simdjson::dom::array given;
+    if (a["members"].get(given) == simdjson::SUCCESS) {
+        for (auto m : given) {
+            std::string_view user;
+            if (m.get(user) != simdjson::SUCCESS || !valid_user(user) ||
+                members.size() > options_.max_group_size)
+                return reply(e.ack, error_json("bad_request"));
+            members.emplace_back(user);
+        }
+    }
+    auto cap = std::min<std::uint64_t>(
+        seq_field(a, "max_members").value_or(options_.max_group_size), options_.max_group_size);
+    std::string title(string_field(a, "title").value_or(""));
+    db_.create_group(
+        shard_, d->user, std::move(title), std::move(members), cap,
+        [this, ack = std::move(e.ack), user = d->user](store::group_result res) mutable {
+            if (res.code != store::status::ok)
+                return reply_error(ack, res.code);
+            auto members = members_json(res.members);
+            reply(ack, fmt::format(R"({{"ok":true,"conversation":{},"members":{}}})",
+                                   json_string(res.conversation), members));
+            io_.emit("group",
+                     payload().add_json(fmt::format(
+                         R"({{"conversation":{},"change":"created","user":{},"members":{}}})",
+                         json_string(res.conversation), json_string(user), members)),
+                     {.to = rooms_of(res.members)});
+        });
+}
+
+void shard_service::group_change(event& e, bool join) {
+    simdjson::dom::object a;
+    auto* d = parse(e, a);
+    if (!d)
+        return;
+    auto conversation = string_field(a, "conversation");
+    if (!conversation)
+        return reply(e.ack, error_json("bad_request"));
+    auto done = [this, ack = std::move(e.ack), user = d->user,
+                 join](store::group_result res) mutable {
+        if (res.code != store::status::ok)
+            return reply_error(ack, res.code);
+        auto members = members_json(res.members);
+        reply(ack, fmt::format(R"({{"ok":true,"conversation":{},"members":{}}})",
+                               json_string(res.conversation), members));
+        io_.emit("group",
+                 payload().add_json(
+                     fmt::format(R"({{"conversation":{},"change":"{}","user":{},"members":{}}})",
+                                 json_string(res.conversation), join ? "joined" : "left",
+                                 json_string(user), members)),
+                 {.to = rooms_of(res.members)});
+    };
+    if (join)
+        db_.join_group(shard_, d->user, std::string(*conversation), std::move(done));
+    else
+        db_.leave_group(shard_, d->user, std::string(*conversation), std::move(done));
+}
+
+void shard_service::group_members(event& e) {
+    simdjson::dom::object a;
+    auto* d = parse(e, a);
+    if (!d)
+        return;
+    auto conversation = string_field(a, "conversation");
+    if (!conversation)
+        return reply(e.ack, error_json("bad_request"));
+    db_.members(shard_, d->user, std::string(*conversation),
+                [ack = std::move(e.ack)](store::group_result res) mutable {
+                    if (res.code != store::status::ok)
+                        return reply_error(ack, res.code);
+                    reply(ack,
+                          fmt::format(R"({{"ok":true,"members":{}}})", members_json(res.members)));
+                });
+}
+
+void shard_service::receipt(event& e, std::string kind) {
+    simdjson::dom::object a;
+    auto* d = parse(e, a);
+    if (!d)
+        return;
+    auto conversation = string_field(a, "conversation");
+    auto seq = seq_field(a, "seq");
+    if (!conversation || !seq)
+        return reply(e.ack, error_json("bad_request"));
+    std::string id(*conversation);
+    db_.set_receipt(shard_, d->user, id, kind, *seq,
+                    [this, ack = std::move(e.ack), user = d->user, id, kind,
+                     sid = e.sid](store::receipt_result res) mutable {
+                        if (res.code != store::status::ok)
+                            return reply_error(ack, res.code);
+                        reply(ack, fmt::format(R"({{"ok":true,"seq":{}}})", res.seq));
+                        io_.emit("receipt",
+                                 payload().add_json(fmt::format(
+                                     R"({{"conversation":{},"user":{},"kind":"{}","seq":{}}})",
+                                     json_string(id), json_string(user), kind, res.seq)),
+                                 {.to = rooms_of(res.members), .skip = {sid}});
+                    });
+}
+
+void shard_service::typing(event& e) {
+    simdjson::dom::object a;
+    auto* d = parse(e, a);
+    if (!d)
+        return;
+    auto conversation = string_field(a, "conversation");
+    if (!conversation)
+        return reply(e.ack, error_json("bad_request"));
+    std::string id(*conversation);
+    auto note = payload().add_json(
+        fmt::format(R"({{"conversation":{},"user":{}}})", json_string(id), json_string(d->user)));
+    std::string first, second;
+    if (store::direct_members(id, first, second)) {
+        // A direct pair needs no look-up: the id names both users.
+        if (d->user != first && d->user != second)
+            return reply_error(e.ack, store::status::not_member);
+        io_.emit("typing", note, {.to = {room_of(first), room_of(second)}, .skip = {e.sid}});
+        return reply(e.ack, R"({"ok":true})");
+    }
+    db_.members(shard_, d->user, id,
+                [this, ack = std::move(e.ack), note, sid = e.sid](store::group_result res) mutable {
+                    if (res.code != store::status::ok)
+                        return reply_error(ack, res.code);
+                    io_.emit("typing", note, {.to = rooms_of(res.members), .skip = {sid}});
+                    reply(ack, R"({"ok":true})");
+                });
+}
+
+} // namespace imedge::im

@@ -1,0 +1,203 @@
+// The IM service on one shard: identity at connect, devices, the live feed and catch-up.
+// The conversation events are in conversation_events.cpp.
+#include "shard_service.hpp"
+
+#include "wire.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+
+namespace imedge::im {
+namespace {
+
+constexpr std::size_t fetch_page = 500;         // entries per catch-up read
+constexpr std::size_t max_sync_cursors = 10000; // conversations one sync may name
+
+connect_result refuse(auth_failure f) {
+    return connect_result::reject("unauthorized",
+                                  fmt::format(R"({{"reason":"{}"}})", reason_name(f)));
+}
+
+} // namespace
+
+shard_service::shard_service(server_ref io, store::store& db, const jwt_verifier& verifier,
+                             const im_options& options)
+    : io_(std::move(io)), shard_(io_.shard_index()), db_(db), verifier_(verifier),
+      options_(options) {}
+
+shard_service::device* shard_service::find(std::string_view sid) {
+    auto it = devices_.find(std::string(sid));
+    return it == devices_.end() ? nullptr : &it->second;
+}
+
+shard_service::device* shard_service::parse(event& e, simdjson::dom::object& args) {
+    auto* d = find(e.sid);
+    if (!d || e.args.empty() || e.args[0].kind != protocol::socketio::json_kind::object ||
+        parser_.parse(e.args[0].json).get(args) != simdjson::SUCCESS) {
+        if (e.ack)
+            e.ack(server::payload().add_json(error_json("bad_request")));
+        return nullptr;
+    }
+    return d;
+}
+
+connect_result shard_service::on_connect(connect_request& r) {
+    std::string token;
+    simdjson::dom::object auth;
+    if (parser_.parse(r.auth).get(auth) == simdjson::SUCCESS) {
+        if (auto t = string_field(auth, "token"))
+            token = std::string(*t);
+    }
+    if (token.empty() && r.handshake) {
+        if (auto q = r.handshake->query_param("token"))
+            token = std::string(*q);
+    }
+    auto now = std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::system_clock::now().time_since_epoch());
+    auto verdict = verifier_.verify(token, now.count(), parser_);
+    if (auto* failure = std::get_if<auth_failure>(&verdict))
+        return refuse(*failure);
+    auto& user = std::get<std::string>(verdict);
+    if (user.find(':') != std::string::npos)
+        return refuse(auth_failure::no_user); // ':' separates direct ids
+    io_.enter_room(r.sid, room_of(user));
+    by_user_[user].push_back(r.sid);
+    devices_[r.sid].user = std::move(user);
+    return connect_result::accept();
+}
+
+void shard_service::on_disconnect(std::string_view sid) {
+    auto it = devices_.find(std::string(sid));
+    if (it == devices_.end())
+        return;
+    auto& sids = by_user_[it->second.user];
+    std::erase(sids, it->first);
+    if (sids.empty())
+        by_user_.erase(it->second.user);
+    devices_.erase(it);
+}
+
+void shard_service::deliver(const std::string& sid, const store::message& m) {
+    io_.emit_local(sid, "message", server::payload().add_json(message_json(m)));
+}
+
+void shard_service::on_feed(const store::feed_batch& batch) {
+    for (const auto& committed : *batch) {
+        const auto& conversation = committed.entry->conversation;
+        for (const auto& user : *committed.recipients) {
+            auto it = by_user_.find(user);
+            if (it == by_user_.end())
+                continue;
+            for (const auto& sid : it->second) {
+                auto& d = devices_[sid];
+                if (!d.synced)
+                    continue;
+                apply(sid, conversation, d.cursors[conversation].on_live(committed.entry));
+            }
+        }
+    }
+}
+
+void shard_service::apply(const std::string& sid, const std::string& conversation,
+                          cursor_step step) {
+    for (const auto& m : step.deliver)
+        deliver(sid, *m);
+    auto* d = find(sid);
+    if (!d)
+        return;
+    if (step.fetch_after) {
+        db_.read(shard_, {conversation, d->user, *step.fetch_after, 0, fetch_page},
+                 [this, sid, conversation](store::read_result r) {
+                     fetched(sid, conversation, std::move(r));
+                 });
+    }
+    if (!d->catching_up.empty())
+        finish_sync(sid);
+}
+
+void shard_service::fetched(const std::string& sid, const std::string& conversation,
+                            store::read_result r) {
+    auto* d = find(sid);
+    if (!d)
+        return;
+    auto& cursor = d->cursors[conversation];
+    if (r.code != store::status::ok) {
+        cursor.on_fetch_failed();
+        finish_sync(sid);
+        return;
+    }
+    apply(sid, conversation, cursor.on_fetched(r.entries));
+}
+
+void shard_service::finish_sync(const std::string& sid) {
+    auto* d = find(sid);
+    if (!d)
+        return;
+    std::erase_if(d->catching_up, [&](const std::string& c) { return d->cursors[c].caught_up(); });
+    if (!d->catching_up.empty() || !d->sync_ack)
+        return;
+    auto ack = std::move(d->sync_ack);
+    d->sync_ack = {};
+    ack(server::payload().add_json(
+        fmt::format(R"({{"ok":true,"conversations":{}}})", d->sync_summary)));
+}
+
+void shard_service::sync(event& e) {
+    auto* d = find(e.sid);
+    if (!d)
+        return;
+    std::vector<std::pair<std::string, std::uint64_t>> cursors;
+    if (!e.args.empty() && e.args[0].kind == protocol::socketio::json_kind::object) {
+        simdjson::dom::object given;
+        if (parser_.parse(e.args[0].json).get(given) != simdjson::SUCCESS ||
+            given.size() > max_sync_cursors) {
+            if (e.ack)
+                e.ack(server::payload().add_json(error_json("bad_request")));
+            return;
+        }
+        for (auto field : given) {
+            std::uint64_t seq = 0;
+            if (field.value.get(seq) != simdjson::SUCCESS) {
+                if (e.ack)
+                    e.ack(server::payload().add_json(error_json("bad_request")));
+                return;
+            }
+            cursors.emplace_back(std::string(field.key), seq);
+        }
+    }
+    for (auto& [conversation, seq] : cursors)
+        d->cursors.insert_or_assign(conversation, delivery_cursor(seq));
+    d->synced = true;
+    d->sync_ack = std::move(e.ack);
+    db_.conversations(shard_, d->user,
+                      [this, sid = e.sid](std::vector<store::conversation_summary> list) {
+                          auto* d = find(sid);
+                          if (!d)
+                              return;
+                          d->sync_summary = summaries_json(list);
+                          std::vector<std::pair<std::string, cursor_step>> steps;
+                          for (const auto& c : list) {
+                              auto& cursor = d->cursors[c.id];
+                              auto step = cursor.expect(c.last_seq);
+                              if (!cursor.caught_up())
+                                  d->catching_up.insert(c.id);
+                              steps.emplace_back(c.id, std::move(step));
+                          }
+                          // Every conversation to wait for is known before the first step can
+                          // finish the sync.
+                          for (auto& [conversation, step] : steps)
+                              apply(sid, conversation, std::move(step));
+                          finish_sync(sid);
+                      });
+}
+
+std::vector<std::string> shard_service::rooms_of(const std::vector<store::member>& members) const {
+    std::vector<std::string> rooms;
+    for (const auto& m : members)
+        rooms.push_back(room_of(m.user));
+    return rooms;
+}
+
+} // namespace imedge::im

@@ -1,0 +1,85 @@
+// The IM service on one shard: the devices (Socket.IO sockets) connected here, their delivery
+// cursors, and the handlers of every IM event. One instance per shard, created by that shard's
+// start handler and used only on its thread; the store and the verifier are shared read-only
+// (the store's calls are thread-safe).
+#pragma once
+
+#include "delivery_cursor.hpp"
+#include "im_options.hpp"
+#include "jwt_verifier.hpp"
+
+#include "server/api/handlers.hpp"
+#include "store/store.hpp"
+
+#include <simdjson.h>
+
+#include <set>
+#include <unordered_map>
+
+namespace imedge::im {
+
+using server::connect_request;
+using server::connect_result;
+using server::event;
+using server::server_ref;
+
+class shard_service {
+public:
+    shard_service(server_ref io, store::store& db, const jwt_verifier& verifier,
+                  const im_options& options);
+    shard_service(const shard_service&) = delete;
+    shard_service& operator=(const shard_service&) = delete;
+
+    connect_result on_connect(connect_request& r);
+    void on_disconnect(std::string_view sid);
+    /// A committed batch from the store: every entry goes to the synced devices of its
+    /// recipients on this shard, through their cursors.
+    void on_feed(const store::feed_batch& batch);
+
+    // Events (docs/im-protocol.md). Each answers through its ack.
+    void sync(event& e);
+    void send(event& e);
+    void edit(event& e, std::string kind);
+    void history(event& e);
+    void conversations(event& e);
+    void group_create(event& e);
+    void group_change(event& e, bool join);
+    void group_members(event& e);
+    void receipt(event& e, std::string kind);
+    void typing(event& e);
+
+private:
+    struct device {
+        std::string user;
+        bool synced = false; // live entries flow only after the first `sync`
+        std::unordered_map<std::string, delivery_cursor> cursors;
+        std::set<std::string> catching_up; // conversations the pending sync ack waits for
+        server::ack_sender sync_ack;
+        std::string sync_summary; // the conversation list the sync ack carries
+    };
+
+    device* find(std::string_view sid);
+    /// The device of the event's socket and its first argument as an object; acks
+    /// bad_request and returns nullptr when either is missing.
+    device* parse(event& e, simdjson::dom::object& args);
+    void apply(const std::string& sid, const std::string& conversation, cursor_step step);
+    void fetched(const std::string& sid, const std::string& conversation, store::read_result r);
+    void finish_sync(const std::string& sid);
+    void deliver(const std::string& sid, const store::message& m);
+    std::string room_of(std::string_view user) const {
+        return options_.user_room_prefix + std::string(user);
+    }
+    std::vector<std::string> rooms_of(const std::vector<store::member>& members) const;
+    void append(event& e, store::append_request r);
+
+    server_ref io_;
+    std::size_t shard_;
+    store::store& db_;
+    const jwt_verifier& verifier_;
+    const im_options& options_;
+    simdjson::dom::parser parser_;
+    std::unordered_map<std::string, device> devices_;                   // by sid
+    std::unordered_map<std::string, std::vector<std::string>> by_user_; // user -> sids here
+};
+
+} // namespace imedge::im

@@ -1,0 +1,213 @@
+// Writes of the SQLite store, run on its writer thread inside an open transaction.
+#include "sqlite_writer.hpp"
+
+#include <algorithm>
+
+namespace imedge::store {
+namespace {
+
+constexpr const char* schema = R"(
+CREATE TABLE IF NOT EXISTS conversations(id TEXT PRIMARY KEY, kind TEXT NOT NULL, title TEXT NOT NULL,
+  cap INTEGER NOT NULL, last_seq INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS members(conversation TEXT NOT NULL, user TEXT NOT NULL, role INTEGER NOT NULL,
+  PRIMARY KEY(conversation, user)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS members_by_user ON members(user, conversation);
+CREATE TABLE IF NOT EXISTS messages(conversation TEXT NOT NULL, seq INTEGER NOT NULL, ts INTEGER NOT NULL,
+  sender TEXT NOT NULL, kind TEXT NOT NULL, body TEXT NOT NULL, client_id TEXT NOT NULL, ref INTEGER NOT NULL,
+  PRIMARY KEY(conversation, seq)) WITHOUT ROWID;
+CREATE UNIQUE INDEX IF NOT EXISTS messages_by_client ON messages(conversation, sender, client_id)
+  WHERE client_id <> '';
+CREATE TABLE IF NOT EXISTS receipts(user TEXT NOT NULL, conversation TEXT NOT NULL,
+  delivered INTEGER NOT NULL, read INTEGER NOT NULL, PRIMARY KEY(user, conversation)) WITHOUT ROWID;
+)";
+
+} // namespace
+
+writer_db::writer_db(const std::string& path, durability d) : db_(path, d) {
+    db_.exec(schema);
+    begin_ = db_.prepare("BEGIN IMMEDIATE");
+    commit_ = db_.prepare("COMMIT");
+    rollback_ = db_.prepare("ROLLBACK");
+    get_conversation_ = db_.prepare("SELECT kind, cap, last_seq FROM conversations WHERE id = ?");
+    get_members_ = db_.prepare("SELECT user, role FROM members WHERE conversation = ?");
+    insert_conversation_ = db_.prepare("INSERT INTO conversations VALUES (?, ?, ?, ?, 0)");
+    insert_member_ = db_.prepare("INSERT OR REPLACE INTO members VALUES (?, ?, ?)");
+    delete_member_ = db_.prepare("DELETE FROM members WHERE conversation = ? AND user = ?");
+    find_client_ = db_.prepare("SELECT seq, ts, kind, body, ref FROM messages WHERE conversation = "
+                               "? AND sender = ? AND client_id = ?");
+    find_entry_ =
+        db_.prepare("SELECT sender, kind FROM messages WHERE conversation = ? AND seq = ?");
+    insert_message_ = db_.prepare("INSERT INTO messages VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    update_last_ = db_.prepare("UPDATE conversations SET last_seq = ? WHERE id = ?");
+    upsert_receipt_ = db_.prepare(
+        "INSERT INTO receipts VALUES (?1, ?2, ?3, ?4) ON CONFLICT(user, conversation) DO UPDATE "
+        "SET "
+        "delivered = max(delivered, excluded.delivered), read = max(read, excluded.read)");
+    get_receipt_ =
+        db_.prepare("SELECT delivered, read FROM receipts WHERE user = ? AND conversation = ?");
+}
+
+void writer_db::rollback() {
+    cache_.clear();
+    try {
+        rollback_.bind().run();
+    } catch (const sqlite_failure&) {
+        // No transaction was open (BEGIN itself failed): nothing to undo.
+    }
+}
+
+writer_db::conversation_state& writer_db::load(const std::string& id) {
+    auto [it, fresh] = cache_.try_emplace(id);
+    auto& s = it->second;
+    if (!fresh)
+        return s;
+    if (get_conversation_.bind(id).step()) {
+        s.exists = true;
+        s.group = get_conversation_.text(0) == "group";
+        s.cap = static_cast<std::size_t>(get_conversation_.integer(1));
+        s.last_seq = static_cast<std::uint64_t>(get_conversation_.integer(2));
+        get_members_.bind(id);
+        while (get_members_.step())
+            s.roles[get_members_.text(0)] = static_cast<role>(get_members_.integer(1));
+    }
+    refresh_users(s);
+    return s;
+}
+
+void writer_db::refresh_users(conversation_state& s) {
+    auto users = std::make_shared<std::vector<std::string>>();
+    for (const auto& [user, r] : s.roles)
+        users->push_back(user);
+    s.users = std::move(users);
+}
+
+std::vector<member> writer_db::member_list(const conversation_state& s) const {
+    std::vector<member> out;
+    for (const auto& [user, r] : s.roles)
+        out.push_back({user, r});
+    return out;
+}
+
+void writer_db::add_member(const std::string& conversation, conversation_state& s,
+                           const std::string& user, role r) {
+    insert_member_.bind(conversation, user, static_cast<int>(r)).run();
+    s.roles[user] = r;
+}
+
+append_result writer_db::append(const append_request& r, std::int64_t now_ms,
+                                std::shared_ptr<const std::vector<std::string>>& recipients) {
+    auto& s = load(r.conversation);
+    if (!s.exists) {
+        std::string a, b;
+        if (!direct_members(r.conversation, a, b) || (r.sender != a && r.sender != b))
+            return {status::no_such_conversation, nullptr, false};
+        insert_conversation_.bind(r.conversation, "direct", "", 2).run();
+        s.exists = true;
+        add_member(r.conversation, s, a, role::member);
+        add_member(r.conversation, s, b, role::member);
+        refresh_users(s);
+    }
+    if (!s.roles.contains(r.sender))
+        return {status::not_member, nullptr, false};
+    if (!r.client_id.empty() && find_client_.bind(r.conversation, r.sender, r.client_id).step()) {
+        auto m = std::make_shared<message>();
+        m->conversation = r.conversation;
+        m->seq = static_cast<std::uint64_t>(find_client_.integer(0));
+        m->ts_ms = find_client_.integer(1);
+        m->sender = r.sender;
+        m->kind = find_client_.text(2);
+        m->body_json = find_client_.text(3);
+        m->client_id = r.client_id;
+        m->ref = static_cast<std::uint64_t>(find_client_.integer(4));
+        return {status::ok, std::move(m), true};
+    }
+    if (r.kind != "msg") {
+        // Only the author changes an entry, and only an ordinary message.
+        if (!find_entry_.bind(r.conversation, r.ref).step() || find_entry_.text(0) != r.sender ||
+            find_entry_.text(1) != "msg")
+            return {status::forbidden, nullptr, false};
+    }
+    auto m = std::make_shared<message>();
+    m->conversation = r.conversation;
+    m->seq = s.last_seq + 1;
+    m->ts_ms = now_ms;
+    m->sender = r.sender;
+    m->kind = r.kind;
+    m->body_json = r.body_json;
+    m->client_id = r.client_id;
+    m->ref = r.ref;
+    insert_message_
+        .bind(m->conversation, m->seq, m->ts_ms, m->sender, m->kind, m->body_json, m->client_id,
+              m->ref)
+        .run();
+    update_last_.bind(m->seq, m->conversation).run();
+    s.last_seq = m->seq;
+    recipients = s.users;
+    return {status::ok, std::move(m), false};
+}
+
+group_result writer_db::create_group(const std::string& id, const std::string& owner,
+                                     const std::string& title,
+                                     const std::vector<std::string>& members, std::size_t cap) {
+    auto& s = load(id);
+    if (s.exists)
+        return {status::forbidden, id, {}}; // an id collision: refuse, never merge
+    std::vector<std::string> others;
+    for (const auto& m : members)
+        if (m != owner && std::find(others.begin(), others.end(), m) == others.end())
+            others.push_back(m);
+    if (others.size() + 1 > cap)
+        return {status::group_full, id, {}};
+    insert_conversation_.bind(id, "group", title, cap).run();
+    s.exists = true;
+    s.group = true;
+    s.cap = cap;
+    add_member(id, s, owner, role::owner);
+    for (const auto& m : others)
+        add_member(id, s, m, role::member);
+    refresh_users(s);
+    return {status::ok, id, member_list(s)};
+}
+
+group_result writer_db::join(const std::string& user, const std::string& group) {
+    auto& s = load(group);
+    if (!s.exists || !s.group)
+        return {status::no_such_conversation, group, {}};
+    if (!s.roles.contains(user)) {
+        if (s.roles.size() >= s.cap)
+            return {status::group_full, group, {}};
+        add_member(group, s, user, role::member);
+        refresh_users(s);
+    }
+    return {status::ok, group, member_list(s)};
+}
+
+group_result writer_db::leave(const std::string& user, const std::string& group) {
+    auto& s = load(group);
+    if (!s.exists || !s.group)
+        return {status::no_such_conversation, group, {}};
+    if (!s.roles.contains(user))
+        return {status::not_member, group, {}};
+    auto before = member_list(s);
+    delete_member_.bind(group, user).run();
+    s.roles.erase(user);
+    refresh_users(s);
+    return {status::ok, group, std::move(before)}; // the leaver hears of it too
+}
+
+receipt_result writer_db::set_receipt(const std::string& user, const std::string& conversation,
+                                      const std::string& kind, std::uint64_t seq) {
+    auto& s = load(conversation);
+    if (!s.exists)
+        return {status::no_such_conversation, 0, {}};
+    if (!s.roles.contains(user))
+        return {status::not_member, 0, {}};
+    seq = std::min(seq, s.last_seq);
+    const bool read = kind == "read";
+    upsert_receipt_.bind(user, conversation, seq, read ? seq : 0).run(); // read implies delivered
+    get_receipt_.bind(user, conversation).step();
+    auto stored = static_cast<std::uint64_t>(get_receipt_.integer(read ? 1 : 0));
+    return {status::ok, stored, member_list(s)};
+}
+
+} // namespace imedge::store

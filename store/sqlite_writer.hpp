@@ -1,0 +1,58 @@
+// The writer thread's side of the SQLite store: schema, and every write as a synchronous step
+// inside the transaction the writer has open. Keeps each touched conversation's last seq and
+// members in memory (it is the only writer, so the cache is exact; dropped on rollback).
+#pragma once
+
+#include "sqlite_conn.hpp"
+#include "store.hpp"
+
+#include <map>
+#include <unordered_map>
+
+namespace imedge::store {
+
+class writer_db {
+public:
+    writer_db(const std::string& path, durability d);
+
+    void begin() { begin_.bind().run(); }
+    void commit() { commit_.bind().run(); }
+    /// After a failed transaction: roll back and forget the cache.
+    void rollback();
+
+    /// The recipients are set when an entry was stored (not for a duplicate or a refusal).
+    append_result append(const append_request& r, std::int64_t now_ms,
+                         std::shared_ptr<const std::vector<std::string>>& recipients);
+    group_result create_group(const std::string& id, const std::string& owner,
+                              const std::string& title, const std::vector<std::string>& members,
+                              std::size_t cap);
+    group_result join(const std::string& user, const std::string& group);
+    group_result leave(const std::string& user, const std::string& group);
+    receipt_result set_receipt(const std::string& user, const std::string& conversation,
+                               const std::string& kind, std::uint64_t seq);
+
+private:
+    struct conversation_state {
+        bool exists = false;
+        bool group = false;
+        std::size_t cap = 0;
+        std::uint64_t last_seq = 0;
+        std::map<std::string, role, std::less<>> roles;
+        std::shared_ptr<const std::vector<std::string>> users; // rebuilt on membership change
+    };
+
+    conversation_state& load(const std::string& id);
+    void refresh_users(conversation_state& s);
+    std::vector<member> member_list(const conversation_state& s) const;
+    void add_member(const std::string& conversation, conversation_state& s, const std::string& user,
+                    role r);
+
+    connection db_;
+    statement begin_, commit_, rollback_;
+    statement get_conversation_, get_members_, insert_conversation_, insert_member_, delete_member_;
+    statement find_client_, find_entry_, insert_message_, update_last_;
+    statement upsert_receipt_, get_receipt_;
+    std::unordered_map<std::string, conversation_state> cache_;
+};
+
+} // namespace imedge::store

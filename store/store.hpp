@@ -1,0 +1,146 @@
+// The IM store interface: conversations, members, messages with per-conversation sequence
+// numbers, receipts. Asynchronous: a call returns at once and its completion runs later on
+// the calling shard's thread (posted through the poster that shard registered). SQLite is the
+// embedded implementation (sqlite_store.hpp); the cluster adds PostgreSQL behind the same calls.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace imedge::store {
+
+/// Outcome codes; error_name() is the wire form used in acks.
+enum class status : std::uint8_t {
+    ok,
+    not_member,
+    no_such_conversation,
+    group_full,
+    forbidden,
+    io_error
+};
+const char* error_name(status s);
+
+enum class role : std::uint8_t { owner, admin, member };
+const char* role_name(role r);
+
+/// One entry of a conversation's sequence. Edits and deletes are entries too (kind "edit",
+/// "delete") naming the entry they change in `ref`, so catch-up carries them.
+struct message {
+    std::string conversation;
+    std::uint64_t seq = 0;
+    std::int64_t ts_ms = 0;
+    std::string sender;
+    std::string kind = "msg";
+    std::string body_json = "null";
+    std::string client_id;
+    std::uint64_t ref = 0;
+};
+using message_ptr = std::shared_ptr<const message>;
+
+struct member {
+    std::string user;
+    role member_role = role::member;
+};
+
+struct append_request {
+    std::string conversation; // "d:<a>:<b>" (created on first use) or an existing group "g:..."
+    std::string sender;
+    std::string kind = "msg";
+    std::string body_json;
+    std::string client_id; // the same (conversation, sender, client_id) is stored once
+    std::uint64_t ref = 0; // for edit/delete: the seq of the sender's own entry
+};
+
+struct append_result {
+    status code = status::ok;
+    message_ptr stored; // the new entry, or the earlier one when client_id repeated
+    bool duplicate = false;
+};
+
+struct conversation_summary {
+    std::string id;
+    std::uint64_t last_seq = 0;
+    std::uint64_t delivered = 0; // this user's positions
+    std::uint64_t read = 0;
+    std::uint64_t unread = 0; // entries of others after `read`
+};
+
+struct group_result {
+    status code = status::ok;
+    std::string conversation;
+    std::vector<member> members;
+};
+
+struct receipt_result {
+    status code = status::ok;
+    std::uint64_t seq = 0; // the stored position (never moves back)
+    std::vector<member> members;
+};
+
+/// What every shard receives after each committed batch (one post per shard per batch):
+/// the new entries in commit order, each with the members it goes to.
+struct committed_entry {
+    message_ptr entry;
+    std::shared_ptr<const std::vector<std::string>> recipients;
+};
+using feed_batch = std::shared_ptr<const std::vector<committed_entry>>;
+
+/// Posts a function onto one shard's thread. Must be thread-safe (asio::post is).
+using poster = std::function<void(std::function<void()>)>;
+
+struct read_request {
+    std::string conversation;
+    std::string user;         // must be a member
+    std::uint64_t after = 0;  // entries with seq > after, ascending ...
+    std::uint64_t before = 0; // ... or, when non-zero, seq < before, the newest first
+    std::size_t limit = 100;
+};
+
+struct read_result {
+    status code = status::ok;
+    std::vector<message_ptr> entries; // always ascending by seq
+};
+
+/// Who may call: any shard, through its own index. Completions run on that shard's thread,
+/// in the order the store finished them; a shard's completions of one batch come in one post.
+class store {
+public:
+    virtual ~store() = default;
+
+    /// Registers shard `index`: completions for it go through `post`, and every committed
+    /// batch reaches `feed` on its thread. Call once per shard before its first request.
+    virtual void attach_shard(std::size_t index, poster post,
+                              std::function<void(feed_batch)> feed) = 0;
+
+    // Writes: batched into one transaction by the writer; completed after COMMIT.
+    virtual void append(std::size_t shard, append_request r,
+                        std::function<void(append_result)> done) = 0;
+    virtual void create_group(std::size_t shard, std::string owner, std::string title,
+                              std::vector<std::string> members, std::size_t cap,
+                              std::function<void(group_result)> done) = 0;
+    virtual void join_group(std::size_t shard, std::string user, std::string group,
+                            std::function<void(group_result)> done) = 0;
+    virtual void leave_group(std::size_t shard, std::string user, std::string group,
+                             std::function<void(group_result)> done) = 0;
+    /// kind: "delivered" or "read"; the position only moves forward.
+    virtual void set_receipt(std::size_t shard, std::string user, std::string conversation,
+                             std::string kind, std::uint64_t seq,
+                             std::function<void(receipt_result)> done) = 0;
+
+    // Reads: on a reader thread, never the writer's or a shard's.
+    virtual void read(std::size_t shard, read_request r, std::function<void(read_result)> done) = 0;
+    virtual void members(std::size_t shard, std::string user, std::string conversation,
+                         std::function<void(group_result)> done) = 0;
+    virtual void conversations(std::size_t shard, std::string user,
+                               std::function<void(std::vector<conversation_summary>)> done) = 0;
+};
+
+/// The direct conversation of two users, the same whichever way round: "d:<low>:<high>".
+std::string direct_id(std::string_view a, std::string_view b);
+/// The two users of a direct id; false when `id` is not one.
+bool direct_members(std::string_view id, std::string& a, std::string& b);
+
+} // namespace imedge::store

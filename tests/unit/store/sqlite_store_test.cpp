@@ -1,0 +1,228 @@
+// The SQLite store through its interface: gap-free seqs, one id per direct pair, client-id
+// dedup, membership and caps, receipts and unread counts, history pages, the committed feed,
+// and persistence across a reopen. Runs the store's real threads on a temporary directory.
+#include "store/sqlite_store.hpp"
+#include "test_poster.hpp"
+
+#include <doctest.h>
+
+#include <optional>
+
+using namespace imedge::store;
+using imedge::store::test::temp_dir;
+using imedge::store::test::test_shard;
+
+namespace {
+
+struct fixture {
+    temp_dir dir;
+    test_shard shard;
+    std::vector<committed_entry> fed;
+    std::size_t feed_posts = 0;
+    std::unique_ptr<sqlite_store> db;
+
+    fixture() { open(); }
+    void open() {
+        db = std::make_unique<sqlite_store>(dir.path.string(), durability::os, 1);
+        db->attach_shard(0, shard.make_poster(), [this](feed_batch b) {
+            ++feed_posts;
+            fed.insert(fed.end(), b->begin(), b->end());
+        });
+    }
+
+    append_result send(const std::string& from, const std::string& conv, const std::string& body,
+                       const std::string& client_id = {}, std::string kind = "msg",
+                       std::uint64_t ref = 0) {
+        std::optional<append_result> out;
+        db->append(0, {conv, from, std::move(kind), body, client_id, ref},
+                   [&](append_result r) { out = r; });
+        REQUIRE(shard.run_until([&] { return out.has_value(); }));
+        return *out;
+    }
+    template <class R, class F> R wait(F start) {
+        std::optional<R> out;
+        start([&](R r) { out = std::move(r); });
+        REQUIRE(shard.run_until([&] { return out.has_value(); }));
+        return *out;
+    }
+    read_result read(const std::string& user, const std::string& conv, std::uint64_t after,
+                     std::uint64_t before, std::size_t limit) {
+        return wait<read_result>([&](auto cb) {
+            db->read(0, {conv, user, after, before, limit}, cb);
+        });
+    }
+};
+
+} // namespace
+
+TEST_SUITE("store") {
+    TEST_CASE("direct ids are one per pair") {
+        CHECK(direct_id("bob", "alice") == "d:alice:bob");
+        CHECK(direct_id("alice", "bob") == "d:alice:bob");
+        std::string a, b;
+        CHECK(direct_members("d:alice:bob", a, b));
+        CHECK((a == "alice" && b == "bob"));
+        CHECK_FALSE(direct_members("d:bob:alice", a, b));
+        CHECK_FALSE(direct_members("d:alice", a, b));
+        CHECK_FALSE(direct_members("g:1", a, b));
+        CHECK_FALSE(direct_members("d:a:b:c", a, b));
+    }
+
+    TEST_CASE("direct sends get gap-free seqs, are fed with their recipients, and read back") {
+        fixture f;
+        auto conv = direct_id("alice", "bob");
+        for (int i = 1; i <= 5; ++i) {
+            auto r = f.send(i % 2 ? "alice" : "bob", conv, "{\"n\":" + std::to_string(i) + "}");
+            REQUIRE(r.code == status::ok);
+            CHECK(r.stored->seq == static_cast<std::uint64_t>(i));
+            CHECK_FALSE(r.duplicate);
+        }
+        REQUIRE(f.shard.run_until([&] { return f.fed.size() == 5; }));
+        CHECK(f.fed[4].entry->seq == 5);
+        CHECK(*f.fed[0].recipients == std::vector<std::string>{"alice", "bob"});
+        CHECK(f.send("carol", conv, "{}").code == status::not_member);
+        CHECK(f.send("alice", "d:bob:alice", "{}").code == status::no_such_conversation);
+        CHECK(f.send("alice", "g:nothing", "{}").code == status::no_such_conversation);
+
+        auto page = f.read("bob", conv, 2, 0, 2);
+        REQUIRE(page.entries.size() == 2);
+        CHECK(page.entries[0]->seq == 3);
+        CHECK(page.entries[1]->body_json == "{\"n\":4}");
+        auto back = f.read("bob", conv, 0, 5, 3);
+        REQUIRE(back.entries.size() == 3);
+        CHECK(back.entries[0]->seq == 2);
+        CHECK(back.entries[2]->seq == 4);
+        CHECK(f.read("carol", conv, 0, 0, 10).code == status::not_member);
+        CHECK(f.read("carol", direct_id("carol", "dave"), 0, 0, 10).entries.empty());
+    }
+
+    TEST_CASE("a repeated client id is stored once and acked with the same seq") {
+        fixture f;
+        auto conv = direct_id("alice", "bob");
+        auto first = f.send("alice", conv, "{\"t\":1}", "c-1");
+        auto again = f.send("alice", conv, "{\"t\":1}", "c-1");
+        CHECK(again.duplicate);
+        CHECK(again.stored->seq == first.stored->seq);
+        CHECK(again.stored->ts_ms == first.stored->ts_ms);
+        CHECK(f.send("bob", conv, "{}", "c-1").stored->seq == 2); // another sender's id space
+        CHECK(f.read("alice", conv, 0, 0, 100).entries.size() == 2);
+        REQUIRE(f.shard.run_until([&] { return f.fed.size() == 2; }));
+    }
+
+    TEST_CASE("edit and delete are entries of their own, by the author only") {
+        fixture f;
+        auto conv = direct_id("alice", "bob");
+        f.send("alice", conv, "\"hi\"");
+        CHECK(f.send("bob", conv, "\"x\"", {}, "edit", 1).code == status::forbidden);
+        CHECK(f.send("alice", conv, "\"x\"", {}, "edit", 9).code == status::forbidden);
+        auto edit = f.send("alice", conv, "\"hello\"", {}, "edit", 1);
+        REQUIRE(edit.code == status::ok);
+        CHECK(edit.stored->seq == 2);
+        CHECK(edit.stored->ref == 1);
+        CHECK(f.send("alice", conv, "null", {}, "delete", 2).code ==
+              status::forbidden); // not a message
+        CHECK(f.send("alice", conv, "null", {}, "delete", 1).stored->seq == 3);
+    }
+
+    TEST_CASE("groups: owner, join up to the cap, leave, members") {
+        fixture f;
+        auto g = f.wait<group_result>([&](auto cb) {
+            f.db->create_group(0, "alice", "team", {"bob", "alice"}, 3, cb);
+        });
+        REQUIRE(g.code == status::ok);
+        CHECK(g.conversation.starts_with("g:"));
+        REQUIRE(g.members.size() == 2);
+        CHECK(g.members[0].user == "alice");
+        CHECK(g.members[0].member_role == role::owner);
+        CHECK(f.send("carol", g.conversation, "{}").code == status::not_member);
+        CHECK(f.wait<group_result>([&](auto cb) {
+                   f.db->join_group(0, "carol", g.conversation, cb);
+               }).code == status::ok);
+        CHECK(f.wait<group_result>([&](auto cb) {
+                   f.db->join_group(0, "dave", g.conversation, cb);
+               }).code == status::group_full);
+        CHECK(f.send("carol", g.conversation, "{}").stored->seq == 1);
+        REQUIRE(f.shard.run_until([&] { return f.fed.size() == 1; }));
+        CHECK(f.fed[0].recipients->size() == 3);
+        auto left = f.wait<group_result>(
+            [&](auto cb) { f.db->leave_group(0, "carol", g.conversation, cb); });
+        CHECK(left.members.size() == 3);
+        CHECK(f.send("carol", g.conversation, "{}").code == status::not_member);
+        auto listed =
+            f.wait<group_result>([&](auto cb) { f.db->members(0, "bob", g.conversation, cb); });
+        CHECK(listed.members.size() == 2);
+        CHECK(f.wait<group_result>([&](auto cb) {
+                   f.db->members(0, "carol", g.conversation, cb);
+               }).code == status::not_member);
+        CHECK(f.wait<group_result>([&](auto cb) {
+                   f.db->create_group(0, "x", "big", {"a", "b"}, 2, cb);
+               }).code == status::group_full);
+    }
+
+    TEST_CASE("receipts only move forward; unread counts come from the read position") {
+        fixture f;
+        auto conv = direct_id("alice", "bob");
+        for (int i = 0; i < 4; ++i)
+            f.send("alice", conv, "{}");
+        f.send("bob", conv, "{}");
+        auto set = [&](const char* kind, std::uint64_t seq) {
+            return f.wait<receipt_result>(
+                [&](auto cb) { f.db->set_receipt(0, "bob", conv, kind, seq, cb); });
+        };
+        CHECK(set("delivered", 3).seq == 3);
+        CHECK(set("delivered", 2).seq == 3);
+        CHECK(set("read", 2).seq == 2);
+        CHECK(set("read", 99).seq == 5); // clamped to the last seq
+        CHECK(f.wait<receipt_result>([&](auto cb) {
+                   f.db->set_receipt(0, "carol", conv, "read", 1, cb);
+               }).code == status::not_member);
+        set("read", 1); // no effect: stays 5
+        auto list = [&](const char* user) {
+            return f.wait<std::vector<conversation_summary>>(
+                [&](auto cb) { f.db->conversations(0, user, cb); });
+        };
+        auto bob = list("bob");
+        REQUIRE(bob.size() == 1);
+        CHECK(bob[0].last_seq == 5);
+        CHECK(bob[0].read == 5);
+        CHECK(bob[0].unread == 0);
+        auto alice = list("alice");
+        REQUIRE(alice.size() == 1);
+        CHECK(alice[0].unread == 1); // bob's one entry
+        CHECK(list("carol").empty());
+    }
+
+    TEST_CASE("concurrent appends commit in batches; one feed post per batch") {
+        fixture f;
+        auto conv = direct_id("alice", "bob");
+        int acked = 0;
+        std::uint64_t last = 0;
+        bool ordered = true;
+        for (int i = 0; i < 2000; ++i)
+            f.db->append(0, {conv, "alice", "msg", "{}", "id-" + std::to_string(i), 0},
+                         [&](append_result r) {
+                             ordered = ordered && r.code == status::ok && r.stored->seq == last + 1;
+                             last = r.stored->seq;
+                             ++acked;
+                         });
+        REQUIRE(f.shard.run_until([&] { return acked == 2000 && f.fed.size() == 2000; }));
+        CHECK(ordered);
+        auto stats = f.db->stats();
+        CHECK(stats.writes == 2000);
+        CHECK(stats.batches == f.feed_posts); // acks and the feed of a batch share its one post
+        CHECK(f.shard.posts() == f.feed_posts);
+        for (std::size_t i = 0; i < f.fed.size(); ++i)
+            CHECK(f.fed[i].entry->seq == i + 1);
+    }
+
+    TEST_CASE("a reopened store continues each sequence and still knows client ids") {
+        fixture f;
+        auto conv = direct_id("alice", "bob");
+        f.send("alice", conv, "{}", "a");
+        f.send("alice", conv, "{}", "b");
+        f.db.reset();
+        f.open();
+        CHECK(f.send("alice", conv, "{}", "b").duplicate);
+        CHECK(f.send("bob", conv, "{}", "c").stored->seq == 3);
+    }
+}
