@@ -140,7 +140,9 @@ std::variant<document, drop_reason> decode(std::string_view bytes, const limits&
         case MPACK_TOKEN_MAP: {
             bool map = tok.type == MPACK_TOKEN_MAP;
             std::size_t count = std::size_t{tok.length} * (map ? 2 : 1);
-            if (count > left || count > l.max_values - doc.nodes.size())
+            if (count > left) // every item takes at least one byte
+                return drop_reason::bad_msgpack;
+            if (count > l.max_values - doc.nodes.size())
                 return drop_reason::too_large;
             if (stack.size() >= l.max_depth)
                 return drop_reason::too_large;
