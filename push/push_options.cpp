@@ -13,7 +13,7 @@ std::variant<split_args, std::string> take_push_options(int argc, char** argv) {
     for (int i = 0; i < argc; ++i) {
         std::string_view a = argv[i];
         bool ours = i > 0 && (a == "--redis" || a == "--redis-channel" || a == "--redis-key" ||
-                              a == "--push-max-message");
+                              a == "--push-max-message" || a == "--amqp" || a == "--amqp-exchange");
         if (!ours) {
             out.rest.push_back(argv[i]);
             continue;
@@ -26,6 +26,11 @@ std::variant<split_args, std::string> take_push_options(int argc, char** argv) {
             if (auto* err = std::get_if<std::string>(&e))
                 return *err;
             out.push.redis = std::get<redis_endpoint>(e);
+        } else if (a == "--amqp") {
+            auto e = parse_amqp_url(v);
+            if (auto* err = std::get_if<std::string>(&e))
+                return *err;
+            out.push.amqp = std::get<amqp_endpoint>(e);
         } else if (a == "--push-max-message") {
             auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out.push.max_message);
             if (ec != std::errc{} || end != v.data() + v.size() || out.push.max_message == 0)
@@ -33,7 +38,9 @@ std::variant<split_args, std::string> take_push_options(int argc, char** argv) {
         } else if (v.empty()) {
             return fmt::format("{} must not be empty", a);
         } else {
-            (a == "--redis-channel" ? out.push.redis_channel : out.push.redis_key) = v;
+            (a == "--redis-channel" ? out.push.redis_channel
+             : a == "--redis-key"   ? out.push.redis_key
+                                    : out.push.amqp_exchange) = v;
         }
     }
     out.rest.push_back(nullptr);

@@ -1,9 +1,11 @@
 // The backend-push flags, taken out of argv before the server's own options are parsed:
 // `--redis URL` (none = no Redis push), `--redis-channel C` (python-socketio's channel, default
 // `socketio`), `--redis-key K` (the redis-emitter's key prefix, default `socket.io`),
-// `--push-max-message B` (larger messages are dropped, default 1 MiB).
+// `--amqp URL` (none = no RabbitMQ push), `--amqp-exchange X` (KombuManager's channel, default
+// `socketio`), `--push-max-message B` (larger messages are dropped, default 1 MiB).
 #pragma once
 
+#include "push/amqp_url.hpp"
 #include "push/redis_url.hpp"
 
 #include <optional>
@@ -17,6 +19,8 @@ struct push_options {
     std::optional<redis_endpoint> redis;
     std::string redis_channel = "socketio";
     std::string redis_key = "socket.io";
+    std::optional<amqp_endpoint> amqp;
+    std::string amqp_exchange = "socketio";
     std::size_t max_message = 1 << 20;
 };
 

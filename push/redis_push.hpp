@@ -1,11 +1,9 @@
 // Backend pushes through Redis: one subscriber (python-socketio's channel plus the emitter's
-// broadcast and request channels), each message decoded by its channel's format and carried
-// out by the applier; a message that does not decode is dropped and counted under its reason,
-// and logged (the first of each reason, then at every power of two, so a flood cannot flood
-// the log).
+// broadcast and request channels), each message decoded by its channel's format and handed to
+// the intake (applied, or dropped and counted under its reason).
 #pragma once
 
-#include "push/applier.hpp"
+#include "push/intake.hpp"
 #include "push/push_options.hpp"
 #include "push/redis_subscriber.hpp"
 
@@ -22,19 +20,15 @@ public:
     /// Stops the subscriber (joins its thread); idempotent.
     void stop();
 
-    const push_counters& counters() const { return counters_; }
-    /// One line: received, applied, ignored, dropped by reason.
-    std::string summary() const;
+    const push_counters& counters() const { return intake_.counters(); }
+    std::string summary() const { return intake_.summary(); }
 
     /// Decodes and applies one message (the subscriber's sink; public for tests).
     void on_message(std::string_view channel, std::string_view body);
 
 private:
-    void count_drop(drop_reason r, std::string_view channel);
-
     push_options options_;
-    push_counters counters_;
-    applier applier_;
+    intake intake_;
     std::unique_ptr<redis_subscriber> subscriber_;
 };
 

@@ -1,6 +1,7 @@
 // Running a program with backend pushes.
 #include "push/run.hpp"
 
+#include "push/amqp_push.hpp"
 #include "push/redis_push.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -42,12 +43,19 @@ int run_with_push(server::app& app, const push_options& o) {
     std::unique_ptr<redis_push> redis;
     if (o.redis)
         redis = std::make_unique<redis_push>(*server, o);
+    std::unique_ptr<amqp_push> amqp;
+    if (o.amqp)
+        amqp = std::make_unique<amqp_push>(*server, o);
     signals.async_wait([&](boost::system::error_code, int) {
         if (redis) {
             redis->stop();
             fmt::print("imedge: push: {}\n", redis->summary());
-            std::fflush(stdout);
         }
+        if (amqp) {
+            amqp->stop();
+            fmt::print("imedge: push: {}\n", amqp->summary());
+        }
+        std::fflush(stdout);
         server->stop();
     });
     signals_context.run();

@@ -1,6 +1,6 @@
 // app::run() plus the backend pushes: starts the shards, prints the readiness line, starts the
-// Redis subscriber when --redis was given, serves until SIGINT/SIGTERM, then stops the
-// subscriber before the shards and prints the push counters.
+// Redis subscriber when --redis was given and the AMQP consumer when --amqp was, serves until
+// SIGINT/SIGTERM, then stops the subscriber before the shards and prints the push counters.
 #pragma once
 
 #include "push/push_options.hpp"
