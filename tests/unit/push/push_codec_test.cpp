@@ -1,6 +1,7 @@
 // Unit tests for push/: python-socketio's and the redis-emitter's real messages (fixtures
 // captured from the real publishers by the gen_* scripts beside this file) mapped to actions,
 // then hostile input: every truncation, byte flips, bounds, wrong types. Also URLs, channels.
+#include "push/amqp_url.hpp"
 #include "push/emitter_message.hpp"
 #include "push/msgpack_tree.hpp"
 #include "push/pickle_message.hpp"
@@ -317,5 +318,27 @@ TEST_SUITE("push") {
         CHECK(s.rest[5] == nullptr);
         const char* bad[] = {"prog", "--redis"};
         CHECK(std::holds_alternative<std::string>(take_push_options(2, const_cast<char**>(bad))));
+    }
+    TEST_CASE("amqp URLs (kombu's forms)") {
+        auto ok = [](std::string_view u) {
+            auto r = parse_amqp_url(u);
+            REQUIRE(std::holds_alternative<amqp_endpoint>(r));
+            return std::get<amqp_endpoint>(r);
+        };
+        auto e = ok("amqp://guest:guest@localhost:5672//");
+        CHECK(e.host == "localhost");
+        CHECK(e.port == 5672);
+        CHECK(e.user == "guest");
+        CHECK(e.password == "guest");
+        CHECK(e.vhost == "/");
+        e = ok("amqp://bob:p%2Fw@mq/prod");
+        CHECK(e.password == "p/w");
+        CHECK(e.vhost == "prod");
+        CHECK(e.port == 5672);
+        CHECK(describe(e) == "amqp://bob@mq:5672/prod");
+        CHECK(ok("amqp://h").vhost == "/");
+        CHECK(ok("amqp://h").user == "guest");
+        for (auto bad : {"redis://h", "amqp://h:0", "amqp://h:70000", "amqp://%g@h", "amqp://:1"})
+            CHECK(std::holds_alternative<std::string>(parse_amqp_url(bad)));
     }
 }
