@@ -41,8 +41,9 @@ void applier::post(std::size_t shard, std::string nsp, std::function<void(server
     fl.in_flight.fetch_add(1);
     // The guard counts the post done whether it runs or is destroyed unrun at shutdown.
     auto guard = std::shared_ptr<void>(nullptr, [keep = flow_](void*) { keep->done(); });
-    server_.post(shard, std::move(nsp),
-                 [f = std::move(f), guard = std::move(guard)](server::server_ref io) { f(io); });
+    server_.post(
+        shard, std::move(nsp),
+        [f = std::move(f), guard = std::move(guard)](server::server_ref io) { f(std::move(io)); });
 }
 
 void applier::apply(action a) {
@@ -51,12 +52,12 @@ void applier::apply(action a) {
             using T = std::decay_t<decltype(act)>;
             auto shared = std::make_shared<const T>(std::move(act));
             if constexpr (std::is_same_v<T, emit_action>) {
-                post(0, shared->nsp, [shared](server::server_ref io) {
+                post(0, shared->nsp, [shared](const server::server_ref& io) {
                     io.emit(shared->event, shared->data, {shared->to.rooms, shared->to.except});
                 });
             } else {
                 for (std::size_t i = 0; i < server_.shard_count(); ++i)
-                    post(i, shared->nsp, [shared](server::server_ref io) {
+                    post(i, shared->nsp, [shared](const server::server_ref& io) {
                         for (const auto& sid :
                              io.local_sids({shared->who.rooms, shared->who.except})) {
                             if constexpr (std::is_same_v<T, disconnect_action>) {

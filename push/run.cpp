@@ -21,7 +21,8 @@ parsed_args parse_args(int argc, char** argv, server::server_options defaults) {
         std::exit(2);
     }
     auto& s = std::get<split_args>(split);
-    auto app = server::app::from_args(static_cast<int>(s.rest.size()) - 1, s.rest.data(), defaults);
+    auto app = server::app::from_args(static_cast<int>(s.rest.size()) - 1, s.rest.data(),
+                                      std::move(defaults));
     return {std::move(app), std::move(s.push)};
 }
 
