@@ -3,7 +3,8 @@
 // socket.io-client. Run by tests/e2e/run-push.sh, which starts Redis and the server.
 import { after, afterEach, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { io } from "socket.io-client";
@@ -31,6 +32,9 @@ const open = [];
 afterEach(() => {
   for (const s of open.splice(0)) s.disconnect();
 });
+
+// Every wait is bounded, generously: the bounds must hold on a loaded 2-core machine.
+const WAIT = 10000;
 
 const room = () => `room-${randomUUID().slice(0, 8)}`;
 
@@ -70,13 +74,13 @@ describe("redis-emitter broadcasts", () => {
     const b = await client([r]);
     const other = await client([room()]);
     const stray = record(other, "notify");
-    const pa = nextEvent(a, "notify");
-    const pb = nextEvent(b, "notify");
+    const pa = nextEvent(a, "notify", WAIT);
+    const pb = nextEvent(b, "notify", WAIT);
     emitter.to(r).emit("notify", { text: "hi", n: 7 }, [1, "two"], null, 1.5, true);
     const expected = [{ text: "hi", n: 7 }, [1, "two"], null, 1.5, true];
     assert.deepEqual(await pa, expected);
     assert.deepEqual(await pb, expected);
-    const sentinel = nextEvent(other, "sentinel");
+    const sentinel = nextEvent(other, "sentinel", WAIT);
     emitter.emit("sentinel", "everyone");
     assert.deepEqual(await sentinel, ["everyone"]);
     assert.deepEqual(stray, []);
@@ -88,12 +92,12 @@ describe("redis-emitter broadcasts", () => {
     const b = await client([r2, vip]);
     const c = await client([r2]);
     const strayB = record(b, "offer");
-    const pa = nextEvent(a, "offer");
-    const pc = nextEvent(c, "offer");
+    const pa = nextEvent(a, "offer", WAIT);
+    const pc = nextEvent(c, "offer", WAIT);
     emitter.to([r1, r2]).except(vip).emit("offer", 10);
     assert.deepEqual(await pa, [10]);
     assert.deepEqual(await pc, [10]);
-    const sentinel = nextEvent(b, "sentinel");
+    const sentinel = nextEvent(b, "sentinel", WAIT);
     emitter.to(b.id).emit("sentinel", 1);
     await sentinel;
     assert.deepEqual(strayB, []);
@@ -102,7 +106,7 @@ describe("redis-emitter broadcasts", () => {
   test("binary args arrive as binary", async () => {
     const r = room();
     const a = await client([r]);
-    const p = nextEvent(a, "bin");
+    const p = nextEvent(a, "bin", WAIT);
     emitter.to(r).emit("bin", Buffer.from([0, 1, 255]), { nested: Buffer.from("abc") });
     const [buf, obj] = await p;
     assert.deepEqual([...new Uint8Array(buf)], [0, 1, 255]);
@@ -114,10 +118,10 @@ describe("redis-emitter broadcasts", () => {
     const root = await client([r]);
     const admin = await client([r], "/admin");
     const stray = record(root, "ns");
-    const p = nextEvent(admin, "ns");
+    const p = nextEvent(admin, "ns", WAIT);
     emitter.of("/admin").to(r).emit("ns", "admin");
     assert.deepEqual(await p, ["admin"]);
-    const s = nextEvent(root, "sentinel");
+    const s = nextEvent(root, "sentinel", WAIT);
     emitter.to(root.id).emit("sentinel");
     await s;
     assert.deepEqual(stray, []);
@@ -126,7 +130,7 @@ describe("redis-emitter broadcasts", () => {
   test("many pushes arrive in order", async () => {
     const r = room();
     const a = await client([r]);
-    const got = collectEvents(a, "seq", 500, 10000);
+    const got = collectEvents(a, "seq", 500, 20000);
     for (let i = 0; i < 500; i++) emitter.to(r).emit("seq", i);
     assert.deepEqual((await got).map((x) => x[0]), [...Array(500).keys()]);
   });
@@ -139,13 +143,13 @@ describe("redis-emitter requests", () => {
     const b = await client();
     const strayB = record(b, "joined");
     emitter.in(from).socketsJoin(to);
-    const p = nextEvent(a, "joined");
+    const p = nextEvent(a, "joined", WAIT);
     emitter.to(to).emit("joined", 1);
     assert.deepEqual(await p, [1]);
     emitter.in(from).socketsLeave(to);
     const strayA = record(a, "left");
     emitter.to(to).emit("left", 2);
-    const s = nextEvent(a, "sentinel");
+    const s = nextEvent(a, "sentinel", WAIT);
     emitter.to(a.id).emit("sentinel");
     await s;
     assert.deepEqual(strayA, []);
@@ -156,10 +160,10 @@ describe("redis-emitter requests", () => {
     const r = room();
     const a = await client([r]);
     const b = await client();
-    const gone = nextEvent(a, "disconnect");
+    const gone = nextEvent(a, "disconnect", WAIT);
     emitter.in(r).disconnectSockets();
     assert.equal((await gone)[0], "io server disconnect");
-    const s = nextEvent(b, "sentinel");
+    const s = nextEvent(b, "sentinel", WAIT);
     emitter.to(b.id).emit("sentinel");
     await s;
     assert.ok(b.connected);
@@ -170,7 +174,7 @@ describe("redis-emitter requests", () => {
     const a = await client([r]);
     const before = logCount("unsupported_request (");
     emitter.serverSideEmit("hello", 1);
-    const p = nextEvent(a, "good");
+    const p = nextEvent(a, "good", WAIT);
     emitter.to(r).emit("good", 1);
     await p;
     await waitLog("unsupported_request (", before + 1);
@@ -196,7 +200,7 @@ describe("hostile messages on the emitter's channels", () => {
       const a = await client([r]);
       const before = logCount(`: ${reason} (`);
       await redis.publish(channel, body);
-      const p = nextEvent(a, "good");
+      const p = nextEvent(a, "good", WAIT);
       emitter.to(r).emit("good", name);
       assert.deepEqual(await p, [name]);
       await waitLog(`: ${reason} (`, before + 1);
@@ -208,8 +212,10 @@ describe("python-socketio RedisManager to socket.io-client", () => {
   test("emit(room=str(user_id)) reaches the user's sockets", async () => {
     const user = String(1000 + Math.floor(Math.random() * 1000));
     const a = await client([user]);
-    const p = nextEvent(a, "notify");
-    execFileSync("/usr/bin/python3", ["-c", `
+    // The publisher is a separate python process (seconds to start on a loaded machine); run
+    // it asynchronously so the client keeps reading meanwhile.
+    const p = nextEvent(a, "notify", 25000);
+    await promisify(execFile)("/usr/bin/python3", ["-c", `
 import socketio, sys
 socketio.RedisManager(sys.argv[1], write_only=True).emit('notify', {'user': int(sys.argv[2]), 'blob': b'\\x01\\x02'}, room=sys.argv[2])
 `, redisUrl, user], { timeout: 20000 });

@@ -55,9 +55,9 @@ class PushCase(DeadlineMixin, unittest.TestCase):
         c = socketio.Client(reconnection=False)
         c.on('*', lambda event, *args: inbox.put(event, args), namespace=namespace)
         c.on('disconnect', lambda: inbox.put('disconnect', ()), namespace=namespace)
-        c.connect(push_url(), namespaces=[namespace], wait_timeout=5)
+        c.connect(push_url(), namespaces=[namespace], wait_timeout=10)
         for r in rooms:
-            self.assertEqual(c.call('join', r, namespace=namespace, timeout=5), r)
+            self.assertEqual(c.call('join', r, namespace=namespace, timeout=10), r)
         self.clients.append(c)
         return c, inbox
 
