@@ -240,3 +240,20 @@ describe("measure (reported, not asserted)", () => {
       `all delivered after ${((t2 - t0) / 1000).toFixed(2)} s (${Math.round(n / ((t2 - t0) / 1000))}/s)`);
   });
 });
+
+describe("measure intake (reported, not asserted)", () => {
+  test("emitter pushes per second taken in, apart from any client", async () => {
+    // N pushes to a room nobody is in, then one to a client: taken in order, so its arrival
+    // means all N were decoded and applied.
+    const a = await client();
+    const n = 50000;
+    const sentinel = nextEvent(a, "sentinel", 60000);
+    const t0 = performance.now();
+    const nobody = emitter.to(`nobody-${room()}`);
+    for (let i = 0; i < n; i++) nobody.emit("m", { n: i, text: "x".repeat(40) });
+    emitter.to(a.id).emit("sentinel");
+    await sentinel;
+    const t = (performance.now() - t0) / 1000;
+    console.log(`measure: redis-emitter intake: ${n} pushes taken in after ${t.toFixed(2)} s (${Math.round(n / t)}/s)`);
+  });
+});

@@ -4,6 +4,7 @@ rabbitmq-server (python3-kombu) into examples/push_demo, received by python3-soc
 import os
 import pickle
 import subprocess
+import time
 import unittest
 
 import kombu
@@ -78,6 +79,25 @@ class TestAmqp(AmqpCase):
             self.kombu.emit('good', reason, room=r)
             self.assertEqual(inbox.get('good'), (reason,))
             wait_log('amqp dropped a message on \'socketio\': %s (' % reason, before + 1)
+
+
+class TestThroughputAmqp(AmqpCase):
+    """Measured, not asserted: KombuManager pushes per second to one client."""
+
+    def test_measure(self):
+        r = self.room()
+        _, inbox = self.client([r])
+        n = 2000
+        t0 = time.monotonic()
+        for i in range(n):
+            self.kombu.emit('m', i, room=r)
+        t1 = time.monotonic()
+        for _ in range(n):
+            inbox.get('m')
+        t2 = time.monotonic()
+        print('\nmeasure: python KombuManager: %d pushes published in %.2f s (%.0f/s), all '
+              'delivered after %.2f s (%.0f/s)' % (n, t1 - t0, n / (t1 - t0), t2 - t0,
+                                                   n / (t2 - t0)))
 
 
 class TestZAmqpRestart(AmqpCase):

@@ -236,3 +236,27 @@ class TestThroughput(PushCase):
         print('\nmeasure: python RedisManager: %d pushes published in %.2f s (%.0f/s), all '
               'delivered after %.2f s (%.0f/s)' % (n, t1 - t0, n / (t1 - t0), t2 - t0,
                                                    n / (t2 - t0)))
+
+
+class TestThroughputIntake(PushCase):
+    """Measured, not asserted: how fast imedge takes in RedisManager messages, apart from any
+    client: N pushes to a room nobody is in, pipelined, then one to a client; they are taken in
+    order, so its arrival means all N were decoded and applied."""
+
+    def test_measure_intake(self):
+        _, inbox = self.client()
+        n = 50000
+        body = pickle.dumps({'method': 'emit', 'event': 'm', 'data': {'n': 1, 'text': 'x' * 40},
+                             'namespace': '/', 'room': 'nobody-' + self.room(),
+                             'skip_sid': None, 'callback': None, 'host_id': 'h'})
+        pipe = self.raw.pipeline(transaction=False)
+        t0 = time.monotonic()
+        for _ in range(n):
+            pipe.publish('socketio', body)
+        pipe.execute()
+        t1 = time.monotonic()
+        self.manager.emit('sentinel', 1, room=self.clients[0].get_sid('/'))
+        inbox.get('sentinel', timeout=60)
+        t2 = time.monotonic()
+        print('\nmeasure: redis intake: %d pickled pushes published in %.2f s, all taken in '
+              'after %.2f s (%.0f/s)' % (n, t1 - t0, t2 - t0, n / (t2 - t0)))
