@@ -89,6 +89,9 @@ public:
     std::vector<std::string> rooms(std::string_view sid) const;
     /// The rooms of a socket on any shard (empty when it does not exist).
     boost::asio::awaitable<std::vector<std::string>> fetch_rooms(std::string sid) const;
+    /// The sids of the sockets on this shard that an emit with `o` would reach (backend
+    /// pushes use it to join, leave or disconnect by room on every shard).
+    std::vector<std::string> local_sids(const emit_options& o) const;
     /// Disconnects the socket from this namespace ("server namespace disconnect").
     void disconnect(std::string_view sid) const;
     /// The session data of a socket on this shard, or nullptr.

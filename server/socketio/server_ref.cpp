@@ -101,6 +101,18 @@ std::vector<std::string> server_ref::rooms(std::string_view sid) const {
     return shard_->socketio().rooms_here(nsp_, sid);
 }
 
+std::vector<std::string> server_ref::local_sids(const emit_options& o) const {
+    std::vector<std::string> out;
+    auto* ns = shard_->socketio().find_namespace(nsp_);
+    if (!ns)
+        return out;
+    ns->registry.for_each_member(rooms::broadcast_filter{o.to, o.skip}, [&](rooms::member_id m) {
+        if (auto it = ns->members.find(m); it != ns->members.end())
+            out.push_back(it->second->sid());
+    });
+    return out;
+}
+
 void server_ref::disconnect(std::string_view sid) const {
     shard_->socketio().disconnect(nsp_, sid);
 }

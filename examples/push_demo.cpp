@@ -1,0 +1,30 @@
+// Backend pushes into Socket.IO clients: clients join rooms by event (`join`/`leave`, on "/" and
+// "/admin", acked with the room), and a backend pushes to them through Redis with
+// python-socketio's RedisManager(write_only=True) or @socket.io/redis-emitter
+// (`--redis redis://host:port`; see push/). The end-to-end fixture of tests/e2e/run-push.sh.
+#include "push/run.hpp"
+
+using namespace imedge::server;
+
+namespace {
+
+void rooms_by_event(namespace_handlers& ns) {
+    ns.on("join", [](event& e) {
+          e.io.enter_room(e.sid, e.args.string_at(0));
+          if (e.ack)
+              e.ack(payload().add_string(e.args.string_at(0)));
+      }).on("leave", [](event& e) {
+        e.io.leave_room(e.sid, e.args.string_at(0));
+        if (e.ack)
+            e.ack(payload().add_string(e.args.string_at(0)));
+    });
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    auto [server, push] = imedge::push::parse_args(argc, argv);
+    rooms_by_event(server.of("/"));
+    rooms_by_event(server.of("/admin"));
+    return imedge::push::run_with_push(server, push);
+}

@@ -1,0 +1,50 @@
+// Splitting the push flags out of argv.
+#include "push/push_options.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <string_view>
+
+namespace imedge::push {
+
+std::variant<split_args, std::string> take_push_options(int argc, char** argv) {
+    split_args out;
+    for (int i = 0; i < argc; ++i) {
+        std::string_view a = argv[i];
+        bool ours = i > 0 && (a == "--redis" || a == "--redis-channel" || a == "--redis-key" ||
+                              a == "--push-max-message" || a == "--amqp" || a == "--amqp-exchange");
+        if (!ours) {
+            out.rest.push_back(argv[i]);
+            continue;
+        }
+        if (i + 1 >= argc)
+            return fmt::format("{} needs a value", a);
+        std::string_view v = argv[++i];
+        if (a == "--redis") {
+            auto e = parse_redis_url(v);
+            if (auto* err = std::get_if<std::string>(&e))
+                return *err;
+            out.push.redis = std::get<redis_endpoint>(e);
+        } else if (a == "--amqp") {
+            auto e = parse_amqp_url(v);
+            if (auto* err = std::get_if<std::string>(&e))
+                return *err;
+            out.push.amqp = std::get<amqp_endpoint>(e);
+        } else if (a == "--push-max-message") {
+            auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out.push.max_message);
+            if (ec != std::errc{} || end != v.data() + v.size() || out.push.max_message == 0)
+                return fmt::format("bad --push-max-message '{}'", v);
+        } else if (v.empty()) {
+            return fmt::format("{} must not be empty", a);
+        } else {
+            (a == "--redis-channel" ? out.push.redis_channel
+             : a == "--redis-key"   ? out.push.redis_key
+                                    : out.push.amqp_exchange) = v;
+        }
+    }
+    out.rest.push_back(nullptr);
+    return out;
+}
+
+} // namespace imedge::push

@@ -1,0 +1,35 @@
+// The backend-push flags, taken out of argv before the server's own options are parsed:
+// `--redis URL` (none = no Redis push), `--redis-channel C` (python-socketio's channel, default
+// `socketio`), `--redis-key K` (the redis-emitter's key prefix, default `socket.io`),
+// `--amqp URL` (none = no RabbitMQ push), `--amqp-exchange X` (KombuManager's channel, default
+// `socketio`), `--push-max-message B` (larger messages are dropped, default 1 MiB).
+#pragma once
+
+#include "push/amqp_url.hpp"
+#include "push/redis_url.hpp"
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace imedge::push {
+
+struct push_options {
+    std::optional<redis_endpoint> redis;
+    std::string redis_channel = "socketio";
+    std::string redis_key = "socket.io";
+    std::optional<amqp_endpoint> amqp;
+    std::string amqp_exchange = "socketio";
+    std::size_t max_message = 1 << 20;
+};
+
+struct split_args {
+    push_options push;
+    std::vector<char*> rest; // argv without the push flags (argv[0] kept), for app::from_args
+};
+
+/// The push flags and the other arguments, or an error message.
+std::variant<split_args, std::string> take_push_options(int argc, char** argv);
+
+} // namespace imedge::push

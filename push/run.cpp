@@ -1,0 +1,66 @@
+// Running a program with backend pushes.
+#include "push/run.hpp"
+
+#include "push/amqp_push.hpp"
+#include "push/redis_push.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <fmt/format.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+
+namespace imedge::push {
+
+parsed_args parse_args(int argc, char** argv, server::server_options defaults) {
+    auto split = take_push_options(argc, argv);
+    if (auto* err = std::get_if<std::string>(&split)) {
+        fmt::print(stderr, "{}: {}\n", argv[0], *err);
+        std::exit(2);
+    }
+    auto& s = std::get<split_args>(split);
+    auto app = server::app::from_args(static_cast<int>(s.rest.size()) - 1, s.rest.data(),
+                                      std::move(defaults));
+    return {std::move(app), std::move(s.push)};
+}
+
+int run_with_push(server::app& app, const push_options& o) {
+    namespace asio = boost::asio;
+    asio::io_context signals_context(1);
+    asio::signal_set signals(signals_context, SIGINT, SIGTERM);
+    std::unique_ptr<server::running_server> server;
+    try {
+        server = app.start();
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "imedge: cannot listen on {}:{}: {}\n", app.options().host,
+                   app.options().port, e.what());
+        return 1;
+    }
+    fmt::print("imedge: listening on {}:{} with {} shards\n", app.options().host, server->port(),
+               server->shard_count());
+    std::fflush(stdout);
+    std::unique_ptr<redis_push> redis;
+    if (o.redis)
+        redis = std::make_unique<redis_push>(*server, o);
+    std::unique_ptr<amqp_push> amqp;
+    if (o.amqp)
+        amqp = std::make_unique<amqp_push>(*server, o);
+    signals.async_wait([&](boost::system::error_code, int) {
+        if (redis) {
+            redis->stop();
+            fmt::print("imedge: push: {}\n", redis->summary());
+        }
+        if (amqp) {
+            amqp->stop();
+            fmt::print("imedge: push: {}\n", amqp->summary());
+        }
+        std::fflush(stdout);
+        server->stop();
+    });
+    signals_context.run();
+    return 0;
+}
+
+} // namespace imedge::push

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Runs the backend-push end-to-end suites: a private redis-server and rabbitmq-server on free
+# loopback ports, examples/push_demo subscribed to both, and the REAL publishers (Debian's
+# python3-socketio RedisManager/KombuManager(write_only=True) with python3-kombu, and the npm
+# @socket.io/redis-emitter) pushing to real clients (python3-socketio and socket.io-client),
+# once per shard count in IMEDGE_SHARDS (default "1").
+# Ends by printing exactly one line "N passed, M failed".
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+python=${IMEDGE_E2E_PYTHON:-/usr/bin/python3}
+redis_dir=$(mktemp -d /tmp/imedge-push-redis.XXXXXX)
+amqp_dir=$(mktemp -d /tmp/imedge-push-amqp.XXXXXX)
+export IMEDGE_E2E_REDIS_CTL="$E2E_DIR/push/redis.sh" IMEDGE_E2E_REDIS_DIR="$redis_dir"
+export IMEDGE_E2E_AMQP_CTL="$E2E_DIR/push/rabbitmq.sh" IMEDGE_E2E_AMQP_DIR="$amqp_dir"
+cleanup() {
+  stop_servers
+  "$IMEDGE_E2E_REDIS_CTL" stop "$redis_dir"
+  "$IMEDGE_E2E_AMQP_CTL" stop "$amqp_dir"
+  rm -rf "$redis_dir" "$amqp_dir"
+}
+trap cleanup EXIT
+passed=0
+failed=0
+node_dir="$E2E_DIR/node"
+if [ ! -d "$node_dir/node_modules/@socket.io/redis-emitter" ]; then
+  (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || {
+    echo "e2e: npm ci failed in $node_dir" >&2
+    echo "0 passed, 1 failed"
+    exit 1
+  }
+fi
+
+free_port() {
+  "$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# RabbitMQ boots slowly (~35 s cold here): start it now, wait for it before the Python phase;
+# meanwhile imedge's consumer retries with backoff, as it would in production.
+export IMEDGE_E2E_AMQP_PORT=$(free_port)
+"$IMEDGE_E2E_AMQP_CTL" start "$amqp_dir" "$IMEDGE_E2E_AMQP_PORT"
+amqp_ready=""
+
+for shards in ${IMEDGE_SHARDS:-1}; do
+  echo "=== push e2e, $shards shard(s) ==="
+  export IMEDGE_E2E_REDIS_PORT=$(free_port)
+  if ! "$IMEDGE_E2E_REDIS_CTL" start "$redis_dir" "$IMEDGE_E2E_REDIS_PORT"; then
+    echo "e2e: redis-server did not start: counting one failure"
+    failed=$((failed + 1))
+    continue
+  fi
+  if start_server IMEDGE_E2E_PUSH_PORT push_demo "$shards" \
+      --redis "redis://127.0.0.1:$IMEDGE_E2E_REDIS_PORT" \
+      --amqp "amqp://guest:guest@127.0.0.1:$IMEDGE_E2E_AMQP_PORT//"; then
+    export IMEDGE_E2E_PUSH_LOG="$LOG_DIR/push_demo-IMEDGE_E2E_PUSH_PORT-$shards.log"
+    counts="$LOG_DIR/push-node-counts-$shards.txt"
+    : >"$counts"
+    (cd "$node_dir" && timeout -k 5 "${NODE_E2E_TIMEOUT:-120}" node --test \
+        --test-concurrency=1 --test-timeout=30000 \
+        --test-reporter=spec --test-reporter-destination=stdout \
+        --test-reporter=./lib/count-reporter.mjs --test-reporter-destination="$counts" \
+        redis_emitter.e2e.mjs)
+    tally push-node "$shards" $? "$counts"
+    if [ -z "$amqp_ready" ]; then
+      if "$IMEDGE_E2E_AMQP_CTL" wait "$amqp_dir"; then amqp_ready=1; else
+        echo "e2e: rabbitmq-server did not start: counting one failure"
+        failed=$((failed + 1))
+      fi
+    fi
+    # Python last: it ends by restarting Redis and RabbitMQ.
+    counts="$LOG_DIR/push-python-counts-$shards.txt"
+    : >"$counts"
+    timeout -k 5 "${PYTHON_E2E_TIMEOUT:-300}" "$python" "$E2E_DIR/python/run_tests.py" "$counts" \
+      'push_*.py' 2>&1
+    tally push-python "$shards" $? "$counts"
+  else
+    echo "e2e: push_demo did not start: counting one failure"
+    failed=$((failed + 1))
+  fi
+  stop_servers
+  grep -h '^imedge: push: received' "$LOG_DIR/push_demo-IMEDGE_E2E_PUSH_PORT-$shards.log" || true
+  "$IMEDGE_E2E_REDIS_CTL" stop "$redis_dir"
+done
+
+finish
