@@ -106,10 +106,8 @@ std::vector<std::string> server_ref::local_sids(const emit_options& o) const {
     auto* ns = shard_->socketio().find_namespace(nsp_);
     if (!ns)
         return out;
-    ns->registry.for_each_member(rooms::broadcast_filter{o.to, o.skip}, [&](rooms::member_id m) {
-        if (auto it = ns->members.find(m); it != ns->members.end())
-            out.push_back(it->second->sid());
-    });
+    ns->registry.for_each_member(rooms::broadcast_filter{o.to, o.skip},
+                                 [&](sio_socket* s) { out.push_back(s->sid()); });
     return out;
 }
 
