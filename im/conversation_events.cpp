@@ -246,4 +246,31 @@ void shard_service::typing(event& e) {
                 });
 }
 
+void shard_service::presence(event& e) {
+    simdjson::dom::object a;
+    auto* d = parse(e, a);
+    if (!d)
+        return;
+    std::vector<std::string> users;
+    simdjson::dom::array given;
+    if (a["users"].get(given) != simdjson::SUCCESS || given.size() > options_.max_group_size)
+        return reply(e.ack, error_json("bad_request"));
+    for (auto u : given) {
+        std::string_view user;
+        if (u.get(user) != simdjson::SUCCESS || !valid_user(user))
+            return reply(e.ack, error_json("bad_request"));
+        users.emplace_back(user);
+    }
+    db_.presence(shard_, std::move(users),
+                 [ack = std::move(e.ack)](std::vector<store::presence_state> list) mutable {
+                     std::string out = "[";
+                     for (const auto& p : list) {
+                         if (out.size() > 1)
+                             out += ',';
+                         out += presence_json(p);
+                     }
+                     reply(ack, fmt::format(R"({{"ok":true,"presence":{}]}})", out));
+                 });
+}
+
 } // namespace imedge::im

@@ -40,7 +40,8 @@ void register_im(server::app& server, im_runtime& rt) {
         .on("group.members", [on](event& e) { on(e).group_members(e); })
         .on("delivered", [on](event& e) { on(e).receipt(e, "delivered"); })
         .on("read", [on](event& e) { on(e).receipt(e, "read"); })
-        .on("typing", [on](event& e) { on(e).typing(e); });
+        .on("typing", [on](event& e) { on(e).typing(e); })
+        .on("presence", [on](event& e) { on(e).presence(e); });
 }
 
 } // namespace imedge::im

@@ -63,7 +63,10 @@ connect_result shard_service::on_connect(connect_request& r) {
     if (user.find(':') != std::string::npos)
         return refuse(auth_failure::no_user); // ':' separates direct ids
     io_.enter_room(r.sid, room_of(user));
-    by_user_[user].push_back(r.sid);
+    auto& sids = by_user_[user];
+    sids.push_back(r.sid);
+    if (sids.size() == 1)
+        announce(user, true);
     devices_[r.sid].user = std::move(user);
     return connect_result::accept();
 }
@@ -74,8 +77,10 @@ void shard_service::on_disconnect(std::string_view sid) {
         return;
     auto& sids = by_user_[it->second.user];
     std::erase(sids, it->first);
-    if (sids.empty())
+    if (sids.empty()) {
         by_user_.erase(it->second.user);
+        announce(it->second.user, false);
+    }
     devices_.erase(it);
 }
 
@@ -191,6 +196,18 @@ void shard_service::sync(event& e) {
                               apply(sid, conversation, std::move(step));
                           finish_sync(sid);
                       });
+}
+
+void shard_service::announce(const std::string& user, bool online) {
+    db_.set_presence(shard_, user, online, [this](store::presence_change change) {
+        if (!change.changed || change.contacts.empty())
+            return;
+        std::vector<std::string> rooms;
+        for (const auto& c : change.contacts)
+            rooms.push_back(room_of(c));
+        io_.emit("presence", server::payload().add_json(presence_json(change.state)),
+                 {.to = rooms});
+    });
 }
 
 std::vector<std::string> shard_service::rooms_of(const std::vector<store::member>& members) const {

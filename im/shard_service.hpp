@@ -47,6 +47,7 @@ public:
     void group_members(event& e);
     void receipt(event& e, std::string kind);
     void typing(event& e);
+    void presence(event& e);
 
 private:
     struct device {
@@ -71,6 +72,8 @@ private:
     }
     std::vector<std::string> rooms_of(const std::vector<store::member>& members) const;
     void append(event& e, store::append_request r);
+    /// The first device of `user` on this shard arrived (online) or the last one left.
+    void announce(const std::string& user, bool online);
 
     server_ref io_;
     std::size_t shard_;

@@ -43,6 +43,11 @@ std::string members_json(const std::vector<store::member>& list) {
     return out + "]";
 }
 
+std::string presence_json(const store::presence_state& p) {
+    return fmt::format(R"({{"user":{},"online":{},"last_seen":{}}})", json_string(p.user), p.online,
+                       p.last_seen_ms);
+}
+
 std::string error_json(std::string_view code) {
     return fmt::format(R"({{"ok":false,"error":{}}})", json_string(code));
 }

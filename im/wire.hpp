@@ -18,6 +18,8 @@ std::string message_json(const store::message& m);
 std::string summaries_json(const std::vector<store::conversation_summary>& list);
 /// [{"user","role"},...]
 std::string members_json(const std::vector<store::member>& list);
+/// {"user","online","last_seen"}
+std::string presence_json(const store::presence_state& p);
 /// {"ok":false,"error":code}
 std::string error_json(std::string_view code);
 

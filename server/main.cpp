@@ -145,6 +145,10 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
     signals.async_wait([&](boost::system::error_code, int) {
         store->stop();
+        auto stats = store->stats();
+        fmt::print("imedge: store: {} writes in {} transactions ({} rolled back)\n", stats.writes,
+                   stats.batches, stats.failures);
+        std::fflush(stdout);
         running->stop();
     });
     signals_context.run();

@@ -280,4 +280,27 @@ void sqlite_store::conversations(std::size_t shard, std::string user,
          }});
 }
 
+void sqlite_store::set_presence(std::size_t shard, std::string user, bool online,
+                                std::function<void(presence_change)> done) {
+    auto cb = share(std::move(done));
+    write({shard,
+           [user = std::move(user), online, cb](writer_db& db, std::int64_t now,
+                                                std::vector<committed_entry>&) -> completion {
+               return [cb, result = db.set_presence(user, online, now)] { (*cb)(result); };
+           },
+           // The count lives in memory and has moved; only last_seen was not stored.
+           [cb]() -> completion { return nullptr; }});
+}
+
+void sqlite_store::presence(std::size_t shard, std::vector<std::string> users,
+                            std::function<void(std::vector<presence_state>)> done) {
+    auto cb = share(std::move(done));
+    write({shard,
+           [users = std::move(users), cb](writer_db& db, std::int64_t,
+                                          std::vector<committed_entry>&) -> completion {
+               return [cb, result = db.presence(users)] { (*cb)(result); };
+           },
+           [cb]() -> completion { return [cb] { (*cb)({}); }; }});
+}
+
 } // namespace imedge::store

@@ -45,6 +45,10 @@ public:
     void set_receipt(std::size_t shard, std::string user, std::string conversation,
                      std::string kind, std::uint64_t seq,
                      std::function<void(receipt_result)> done) override;
+    void set_presence(std::size_t shard, std::string user, bool online,
+                      std::function<void(presence_change)> done) override;
+    void presence(std::size_t shard, std::vector<std::string> users,
+                  std::function<void(std::vector<presence_state>)> done) override;
     void read(std::size_t shard, read_request r, std::function<void(read_result)> done) override;
     void members(std::size_t shard, std::string user, std::string conversation,
                  std::function<void(group_result)> done) override;

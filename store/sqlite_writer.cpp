@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS messages(conversation TEXT NOT NULL, seq INTEGER NOT 
   PRIMARY KEY(conversation, seq)) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS messages_by_client ON messages(conversation, sender, client_id)
   WHERE client_id <> '';
+CREATE TABLE IF NOT EXISTS presence(user TEXT PRIMARY KEY, last_seen INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS receipts(user TEXT NOT NULL, conversation TEXT NOT NULL,
   delivered INTEGER NOT NULL, read INTEGER NOT NULL, PRIMARY KEY(user, conversation)) WITHOUT ROWID;
 )";
@@ -43,6 +44,11 @@ writer_db::writer_db(const std::string& path, durability d) : db_(path, d) {
         "INSERT INTO receipts VALUES (?1, ?2, ?3, ?4) ON CONFLICT(user, conversation) DO UPDATE "
         "SET "
         "delivered = max(delivered, excluded.delivered), read = max(read, excluded.read)");
+    set_last_seen_ = db_.prepare("INSERT OR REPLACE INTO presence VALUES (?, ?)");
+    get_last_seen_ = db_.prepare("SELECT last_seen FROM presence WHERE user = ?");
+    contacts_ = db_.prepare(
+        "SELECT DISTINCT b.user FROM members a JOIN members b ON a.conversation = b.conversation "
+        "WHERE a.user = ?1 AND b.user <> ?1");
     get_receipt_ =
         db_.prepare("SELECT delivered, read FROM receipts WHERE user = ? AND conversation = ?");
 }
@@ -208,6 +214,44 @@ receipt_result writer_db::set_receipt(const std::string& user, const std::string
     get_receipt_.bind(user, conversation).step();
     auto stored = static_cast<std::uint64_t>(get_receipt_.integer(read ? 1 : 0));
     return {status::ok, stored, member_list(s)};
+}
+
+presence_change writer_db::set_presence(const std::string& user, bool online, std::int64_t now_ms) {
+    presence_change out;
+    auto& shards = online_shards_[user];
+    if (online) {
+        out.changed = shards++ == 0;
+    } else if (shards > 0) {
+        out.changed = --shards == 0;
+    }
+    if (shards == 0)
+        online_shards_.erase(user);
+    out.state = {user, online, 0};
+    if (!online && out.changed) {
+        set_last_seen_.bind(user, now_ms).run();
+        out.state.last_seen_ms = now_ms;
+    } else if (get_last_seen_.bind(user).step()) {
+        out.state.last_seen_ms = get_last_seen_.integer(0);
+    }
+    get_last_seen_.reset();
+    if (out.changed) {
+        contacts_.bind(user);
+        while (contacts_.step())
+            out.contacts.push_back(contacts_.text(0));
+    }
+    return out;
+}
+
+std::vector<presence_state> writer_db::presence(const std::vector<std::string>& users) {
+    std::vector<presence_state> out;
+    for (const auto& user : users) {
+        presence_state p{user, online_shards_.contains(user), 0};
+        if (get_last_seen_.bind(user).step())
+            p.last_seen_ms = get_last_seen_.integer(0);
+        get_last_seen_.reset();
+        out.push_back(std::move(p));
+    }
+    return out;
 }
 
 } // namespace imedge::store

@@ -30,6 +30,8 @@ public:
     group_result leave(const std::string& user, const std::string& group);
     receipt_result set_receipt(const std::string& user, const std::string& conversation,
                                const std::string& kind, std::uint64_t seq);
+    presence_change set_presence(const std::string& user, bool online, std::int64_t now_ms);
+    std::vector<presence_state> presence(const std::vector<std::string>& users);
 
 private:
     struct conversation_state {
@@ -52,6 +54,10 @@ private:
     statement get_conversation_, get_members_, insert_conversation_, insert_member_, delete_member_;
     statement find_client_, find_entry_, insert_message_, update_last_;
     statement upsert_receipt_, get_receipt_;
+    statement set_last_seen_, get_last_seen_, contacts_;
+    // Shards with at least one device of the user. In memory: after a restart nobody is
+    // online until they reconnect. Kept across rollbacks (it is not database state).
+    std::unordered_map<std::string, std::uint32_t> online_shards_;
     std::unordered_map<std::string, conversation_state> cache_;
 };
 

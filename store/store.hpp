@@ -80,6 +80,19 @@ struct receipt_result {
     std::vector<member> members;
 };
 
+/// A user's presence: online while any device is connected on any shard.
+struct presence_state {
+    std::string user;
+    bool online = false;
+    std::int64_t last_seen_ms = 0; // when the last device left (0: never seen offline)
+};
+
+struct presence_change {
+    bool changed = false; // the user went online or offline with this call
+    presence_state state;
+    std::vector<std::string> contacts; // the members of the user's conversations, when changed
+};
+
 /// What every shard receives after each committed batch (one post per shard per batch):
 /// the new entries in commit order, each with the members it goes to.
 struct committed_entry {
@@ -129,6 +142,13 @@ public:
     virtual void set_receipt(std::size_t shard, std::string user, std::string conversation,
                              std::string kind, std::uint64_t seq,
                              std::function<void(receipt_result)> done) = 0;
+
+    /// A shard's first device of `user` connected (online) or its last one left (offline).
+    /// Transitions are counted over shards; the completion says whether the user changed.
+    virtual void set_presence(std::size_t shard, std::string user, bool online,
+                              std::function<void(presence_change)> done) = 0;
+    virtual void presence(std::size_t shard, std::vector<std::string> users,
+                          std::function<void(std::vector<presence_state>)> done) = 0;
 
     // Reads: on a reader thread, never the writer's or a shard's.
     virtual void read(std::size_t shard, read_request r, std::function<void(read_result)> done) = 0;

@@ -221,3 +221,43 @@ describe("im: nothing lost", { skip: noIm }, () => {
     assert.deepEqual(ben.received.map((m) => m.body.i), Array.from({ length: total }, (_, i) => i + 1));
   });
 });
+
+describe("im: presence", { skip: noIm }, () => {
+  test("online while any device is connected, on any shard; offline with last seen", async () => {
+    const [a, b] = [unique("ann"), unique("ben")];
+    const ann = await connect(userToken(a));
+    const events = [];
+    const waiters = [];
+    ann.on("presence", (p) => {
+      if (p.user !== b) return;
+      events.push(p);
+      for (const w of waiters.splice(0)) w();
+    });
+    const count = (n) => new Promise((resolve) => {
+      const check = () => (events.length >= n ? resolve() : waiters.push(check));
+      check();
+    });
+    const ben1 = await connect(userToken(b));
+    await call(ben1, "send", { to: a, body: "now we are contacts" });
+    const before = Date.now();
+    ben1.disconnect();
+    await count(1);
+    assert.equal(events[0].online, false);
+    assert.ok(events[0].last_seen >= before - 1000);
+    // Several devices (spread over the shards): one online, one offline after the last.
+    const bens = await Promise.all([1, 2, 3, 4].map(() => connect(userToken(b))));
+    await count(2);
+    assert.equal(events[1].online, true);
+    const now = await call(ann, "presence", { users: [b, unique("nobody")] });
+    assert.deepEqual(now.presence.map((p) => p.online), [true, false]);
+    for (const s of bens) s.disconnect();
+    await count(3);
+    assert.equal(events[2].online, false);
+    // The next device is the next event: no extra one came from the other disconnects.
+    const again = await connect(userToken(b));
+    await count(4);
+    assert.equal(events[3].online, true);
+    assert.equal(events.length, 4);
+    again.disconnect();
+  });
+});

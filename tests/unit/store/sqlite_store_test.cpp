@@ -6,6 +6,7 @@
 
 #include <doctest.h>
 
+#include <algorithm>
 #include <optional>
 
 using namespace imedge::store;
@@ -224,5 +225,39 @@ TEST_SUITE("store") {
         f.open();
         CHECK(f.send("alice", conv, "{}", "b").duplicate);
         CHECK(f.send("bob", conv, "{}", "c").stored->seq == 3);
+    }
+
+    TEST_CASE("presence: online while any shard has a device; last seen when the last leaves") {
+        fixture f;
+        f.send("alice", direct_id("alice", "bob"), "{}");
+        auto g = f.wait<group_result>(
+            [&](auto cb) { f.db->create_group(0, "carol", "g", {"alice"}, 10, cb); });
+        REQUIRE(g.code == status::ok);
+        auto set = [&](bool online) {
+            return f.wait<presence_change>(
+                [&](auto cb) { f.db->set_presence(0, "alice", online, cb); });
+        };
+        auto first = set(true);
+        CHECK(first.changed);
+        CHECK(first.state.online);
+        std::sort(first.contacts.begin(), first.contacts.end());
+        CHECK(first.contacts == std::vector<std::string>{"bob", "carol"});
+        CHECK_FALSE(set(true).changed); // a second shard
+        CHECK_FALSE(set(false).changed);
+        auto now = f.wait<std::vector<presence_state>>([&](auto cb) {
+            f.db->presence(0, {"alice", "bob"}, cb);
+        });
+        REQUIRE(now.size() == 2);
+        CHECK(now[0].online);
+        CHECK_FALSE(now[1].online);
+        auto gone = set(false);
+        CHECK(gone.changed);
+        CHECK_FALSE(gone.state.online);
+        CHECK(gone.state.last_seen_ms > 0);
+        CHECK_FALSE(set(false).changed); // never below zero
+        auto later =
+            f.wait<std::vector<presence_state>>([&](auto cb) { f.db->presence(0, {"alice"}, cb); });
+        CHECK_FALSE(later[0].online);
+        CHECK(later[0].last_seen_ms == gone.state.last_seen_ms);
     }
 }
