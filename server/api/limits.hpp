@@ -21,7 +21,8 @@ struct server_limits {
                                             // at half of it; 0: never)
     // Socket.IO
     std::uint32_t attachment_timeout_ms = 10000; // for all attachments of a binary packet to come
-    std::size_t connect_backlog_limit = 64; // packets a client may send while a connect handler runs
+    std::size_t connect_backlog_limit =
+        64; // packets a client may send while a connect handler runs
     // Rooms
     std::size_t max_rooms_per_socket = 10000; // its sid room included; more joins are refused
     // Sessions that have not finished their handshake (Engine.IO open without a Socket.IO

@@ -94,9 +94,9 @@ asio::awaitable<void> read_packets(std::shared_ptr<eio_session> s, WsStream& ws)
 
 template <class WsStream>
 asio::awaitable<void> write_packets(std::shared_ptr<eio_session> s, WsStream& ws) {
-    bool clean =
-        co_await write_frames(s->queue(), ws, framing::gathered,
-                              std::chrono::milliseconds(s->owner().options().limits.close_timeout_ms));
+    bool clean = co_await write_frames(
+        s->queue(), ws, framing::gathered,
+        std::chrono::milliseconds(s->owner().options().limits.close_timeout_ms));
     if (!clean)
         s->feed(eio::input::transport_lost{false});
 }

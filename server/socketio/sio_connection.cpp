@@ -13,9 +13,10 @@ using protocol::engineio::frame_kind;
 using protocol::socketio::packet_type;
 
 sio_connection::sio_connection(shard& owner, admission_ticket ticket)
-    : owner_(owner), ticket_(std::move(ticket)), assembler_(protocol::socketio::assembler_limits{
-                         .max_attachments = protocol::socketio::assembler_limits{}.max_attachments,
-                         .max_bytes = static_cast<std::size_t>(owner.options().max_payload)}) {}
+    : owner_(owner), ticket_(std::move(ticket)),
+      assembler_(protocol::socketio::assembler_limits{
+          .max_attachments = protocol::socketio::assembler_limits{}.max_attachments,
+          .max_bytes = static_cast<std::size_t>(owner.options().max_payload)}) {}
 
 void sio_connection::fail(eio_session& s) {
     s.close(close_reason::parse_error);
@@ -96,7 +97,8 @@ void sio_connection::connect(eio_session& s, inbound_packet&& p) {
 
     auto socket = std::make_shared<sio_socket>(s, *ns, owner_.ids().next());
     sockets_.push_back(socket);
-    host.add_socket(*socket, *this); // emits to its sid during the handler are held until CONNECT is sent
+    host.add_socket(*socket,
+                    *this); // emits to its sid during the handler are held until CONNECT is sent
 
     connect_request request{server_ref(owner_, ns->name), socket->sid(),
                             auth->empty() ? "{}" : std::move(*auth), s.handshake()};

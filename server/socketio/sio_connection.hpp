@@ -21,11 +21,11 @@ class shard;
 ///
 /// Bounds (issue 8 items 2 and 12), all from server_options: a pending binary packet holds at
 /// most 10 attachments and max_payload bytes in all, and is dropped with the connection
-/// (close_reason::attachment_timeout) when its parts have not all come attachment_timeout_ms after its
-/// header; while a connect handler runs, at most connect_backlog_limit packets and max_payload
+/// (close_reason::attachment_timeout) when its parts have not all come attachment_timeout_ms after
+/// its header; while a connect handler runs, at most connect_backlog_limit packets and max_payload
 /// bytes from the client wait for it, and at most outbox_limit bytes of emits to the socket
-/// (close_reason::connect_backlog_full past either); the connect timeout runs until a namespace is joined,
-/// so it covers a connect handler that never finishes.
+/// (close_reason::connect_backlog_full past either); the connect timeout runs until a namespace is
+/// joined, so it covers a connect handler that never finishes.
 class sio_connection final : public session_handler {
 public:
     /// `ticket` holds the session's place under the pending-session caps until its first CONNECT.
