@@ -130,10 +130,8 @@ public:
     /// Hands every waiting message for shard `to` to `handle(from, Message&&)`, in per-sender
     /// order.
     template <class F> std::size_t drain(std::size_t to, F&& handle) {
-        // Clear, then look: the fence keeps the pops below from being satisfied before the
-        // clear is visible (see notify for the pairing).
-        inboxes_[to]->wake_pending.store(false, std::memory_order_relaxed);
-        std::atomic_thread_fence(std::memory_order_seq_cst);
+        // Clear with a read-modify-write, not a store (see notify).
+        inboxes_[to]->wake_pending.exchange(false, std::memory_order_acq_rel);
         std::size_t count = 0;
         for (std::size_t from = 0; from < shards_; ++from) {
             auto& lane = at(from, to);
@@ -204,14 +202,15 @@ private:
 
     // At most one wake-up per batch: only the sender that flips the flag posts.
     //
-    // The sender pushes then reads the flag; the receiver clears the flag then pops. That is
-    // the store-buffering pattern: with only acquire/release each side may miss the other's
-    // write (the sender sees "drain pending", the receiver's pop sees an empty ring) and the
-    // message waits for the next wake-up, which may never come (issue 8 item 6). A seq_cst
-    // fence on each side between its write and its read rules that out: either the sender
-    // sees the cleared flag and posts, or the receiver's pop sees the message.
+    // The sender pushes then flips the flag; the receiver clears the flag then pops. With a
+    // plain store for the clear that is the store-buffering pattern: each side may miss the
+    // other's write (the sender sees "drain pending", the receiver's pop an empty ring) and the
+    // message waits for the next wake-up, which may never come (issue 8 item 6). With both
+    // sides doing an acq_rel read-modify-write on the flag, the two are ordered in the flag's
+    // modification order: either the sender's exchange reads the cleared flag and posts, or
+    // the receiver's exchange reads the sender's `true` and so synchronizes with it, and its
+    // pops see the push. (No fences: ThreadSanitizer does not model them.)
     void notify(std::size_t to) {
-        std::atomic_thread_fence(std::memory_order_seq_cst);
         if (!inboxes_[to]->wake_pending.exchange(true, std::memory_order_acq_rel))
             wake_(to);
     }
