@@ -1,6 +1,7 @@
 // Per-connection bounds: heartbeat timeouts, slow readers, malformed input, graceful stop.
 #include "fixture.hpp"
 #include "test_client.hpp"
+#include "wait.hpp"
 
 #include <doctest.h>
 
@@ -11,28 +12,6 @@
 
 using namespace imedge::testing;
 using clock_type = std::chrono::steady_clock;
-
-namespace {
-std::uint64_t total(imedge::server::running_server& s,
-                    std::uint64_t imedge::server::shard_counters::*field) {
-    std::uint64_t sum = 0;
-    for (std::size_t i = 0; i < s.shard_count(); ++i)
-        sum += s.counters(i).*field;
-    return sum;
-}
-
-// Waits (bounded) until `done` holds; returns whether it did.
-template <class F>
-bool eventually(F done, std::chrono::milliseconds limit = std::chrono::milliseconds(5000)) {
-    auto until = clock_type::now() + limit;
-    while (clock_type::now() < until) {
-        if (done())
-            return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return done();
-}
-} // namespace
 
 TEST_SUITE("component") {
 

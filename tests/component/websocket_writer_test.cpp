@@ -2,6 +2,7 @@
 // peer that stops reading is reset within the write and close deadlines.
 #include "fixture.hpp"
 #include "test_client.hpp"
+#include "wait.hpp"
 
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -24,23 +25,6 @@ using clock_type = std::chrono::steady_clock;
 namespace beast = boost::beast;
 
 namespace {
-
-std::uint64_t slow_readers(imedge::server::running_server& s) {
-    std::uint64_t sum = 0;
-    for (std::size_t i = 0; i < s.shard_count(); ++i)
-        sum += s.counters(i).slow_readers;
-    return sum;
-}
-
-template <class F> bool eventually(F done, std::chrono::milliseconds limit) {
-    auto until = clock_type::now() + limit;
-    while (clock_type::now() < until) {
-        if (done())
-            return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return done();
-}
 
 // A TCP connection to the server with a small receive buffer, speaking WebSocket by hand.
 class raw_ws {
@@ -277,8 +261,11 @@ TEST_SUITE("component") {
                 ++got;
         }
         CHECK(got == 1000);
-        REQUIRE(eventually([&] { return slow_readers(server.running()) >= 1; },
-                           std::chrono::milliseconds(10000)));
+        REQUIRE(eventually(
+            [&] {
+                return total(server.running(), &imedge::server::shard_counters::slow_readers) >= 1;
+            },
+            std::chrono::milliseconds(10000)));
         auto closed_at = clock_type::now();
         // Bound: the close deadline (0.5 s) after the slow-reader close, plus slack for a loaded
         // machine under ThreadSanitizer.
@@ -307,10 +294,15 @@ TEST_SUITE("component") {
         pub.handshake("127.0.0.1", "/plain");
         pub.text(true);
         std::string big = "pub:r:" + std::string(16384, 'y');
-        for (int i = 0; i < 400 && slow_readers(server.running()) == 0; ++i)
+        for (int i = 0;
+             i < 400 && total(server.running(), &imedge::server::shard_counters::slow_readers) == 0;
+             ++i)
             pub.write(boost::asio::buffer(big));
-        REQUIRE(eventually([&] { return slow_readers(server.running()) >= 1; },
-                           std::chrono::milliseconds(10000)));
+        REQUIRE(eventually(
+            [&] {
+                return total(server.running(), &imedge::server::shard_counters::slow_readers) >= 1;
+            },
+            std::chrono::milliseconds(10000)));
         CHECK(eventually([&] { return peer_gone(stuck.fd()); }, std::chrono::milliseconds(5000)));
         pub.write(boost::asio::buffer(std::string_view("echo me")));
         beast::flat_buffer b;
