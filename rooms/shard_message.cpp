@@ -55,6 +55,8 @@ std::size_t bytes_of(const reply& m) {
                 return n;
             } else if constexpr (std::is_same_v<T, rooms_reply>) {
                 return bytes_of(body.rooms);
+            } else if constexpr (std::is_same_v<T, forwarded_response>) {
+                return body.bytes.size();
             } else {
                 std::size_t n = 0;
                 if (body.data)
@@ -73,6 +75,9 @@ std::size_t bytes_of(const plain_broadcast& m) {
 }
 std::size_t bytes_of(const adopt_connection& m) {
     return m.buffered.size();
+}
+std::size_t bytes_of(const forwarded_request& m) {
+    return m.request.size() + m.peer.size() + m.path.size();
 }
 std::size_t bytes_of(const adapter_message& m) {
     return std::visit([](const auto& v) { return bytes_of(v); }, m);
@@ -98,6 +103,10 @@ delivery delivery_of(const shard_message& m) {
     };
     if (const auto* a = std::get_if<adapter_message>(&m))
         return std::visit(of, *a);
+    // A forwarded HTTP response may carry packets already taken from a session's queue.
+    if (const auto* r = std::get_if<reply>(&m);
+        r && std::holds_alternative<forwarded_response>(r->body))
+        return delivery::required;
     return std::visit(of, m);
 }
 

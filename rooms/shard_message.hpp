@@ -1,6 +1,7 @@
 // The messages between shards: the adapter messages (adapter_message.hpp) plus the plumbing
-// that only makes sense inside one process (a descriptor changing hands, an Engine.IO session
-// to close, plain WebSocket delivery, replies to the request layer). Plain values: no pointer
+// that only makes sense inside one process (a descriptor changing hands, an HTTP request
+// forwarded to its session's shard, an Engine.IO session to close, plain WebSocket delivery,
+// replies to the request layer). Plain values: no pointer
 // into another shard's objects.
 #pragma once
 
@@ -37,18 +38,35 @@ struct adopt_connection {
     std::string buffered;
 };
 
+/// An HTTP long-polling request read by shard `header.origin` for a session that the receiving
+/// shard owns. The request travels instead of the connection because a TLS connection cannot
+/// change threads by descriptor; the asker writes the forwarded_response it gets back.
+struct forwarded_request {
+    request_header header;
+    std::string request; // serialized, body included
+    std::string peer;    // the client's IP address
+    std::string path;    // the Engine.IO endpoint the request was routed to
+};
+
+/// The owner's whole serialized HTTP response to a forwarded_request. Empty: close the
+/// connection without an answer (the request could not be served).
+struct forwarded_response {
+    std::string bytes;
+    bool keep_alive = false;
+};
+
 /// What an answering shard sends back for a request_header; the asking shard's request table
-/// (server/core/shard_requests.hpp) hands it to whoever waits. Plumbing replies (a forwarded
-/// HTTP response) join the adapter's here.
-using reply_body = adapter_reply;
+/// (server/core/shard_requests.hpp) hands it to whoever waits: the adapter's replies and the
+/// plumbing's (a forwarded HTTP response).
+using reply_body = std::variant<ack_reply, rooms_reply, session_reply, forwarded_response>;
 
 struct reply {
     request_id request;
     reply_body body;
 };
 
-using shard_message =
-    std::variant<adapter_message, reply, close_session, plain_broadcast, adopt_connection>;
+using shard_message = std::variant<adapter_message, reply, close_session, plain_broadcast,
+                                   adopt_connection, forwarded_request>;
 
 /// What a message costs its lane, roughly: the payload bytes it holds (a shared packet is counted
 /// in every lane that carries it), for the mesh's byte bound.

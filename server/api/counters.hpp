@@ -11,6 +11,8 @@ struct shard_counters {
     std::uint64_t accept_backoffs = 0;    // pauses for EMFILE/ENFILE
     std::uint64_t slow_readers = 0;       // connections closed because their outbox was full
     std::uint64_t handed_over = 0;        // connections passed to the shard owning their sid
+    std::uint64_t forwarded = 0;          // polling requests forwarded to the shard owning it
+    std::uint64_t forward_timeouts = 0;   // of those, unanswered by the deadline
     std::uint64_t sessions = 0;           // open Engine.IO sessions
     std::uint64_t pending_sessions = 0;   // of those, Socket.IO ones not yet CONNECTed
     std::uint64_t refused_handshakes = 0; // refused by the pending-session caps

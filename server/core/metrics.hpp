@@ -34,6 +34,8 @@ struct alignas(64) shard_metrics {
     shard_counter accept_backoffs;    // pauses for EMFILE/ENFILE
     shard_counter slow_readers;       // connections closed because their outbox was full
     shard_counter handed_over;        // connections passed to the shard owning their sid
+    shard_counter forwarded;          // polling requests forwarded to the shard owning their sid
+    shard_counter forward_timeouts;   // of those, unanswered by the deadline (connection closed)
     shard_counter sessions;           // open Engine.IO sessions (gauge)
     shard_counter pending_sessions;   // of those, not yet past their handshake (gauge)
     shard_counter refused_handshakes; // handshakes refused by the pending-session caps
@@ -42,10 +44,10 @@ struct alignas(64) shard_metrics {
     shard_counter mesh_overflowed;    // of those, how many found their ring full
 
     shard_counters snapshot() const {
-        return {accepted.get(),           accept_backoffs.get(), slow_readers.get(),
-                handed_over.get(),        sessions.get(),        pending_sessions.get(),
-                refused_handshakes.get(), refused_origins.get(), mesh_sent.get(),
-                mesh_overflowed.get()};
+        return {accepted.get(),        accept_backoffs.get(),  slow_readers.get(),
+                handed_over.get(),     forwarded.get(),        forward_timeouts.get(),
+                sessions.get(),        pending_sessions.get(), refused_handshakes.get(),
+                refused_origins.get(), mesh_sent.get(),        mesh_overflowed.get()};
     }
 };
 

@@ -2,6 +2,7 @@
 #include "server/core/shard.hpp"
 
 #include "server/engineio/eio_session.hpp"
+#include "server/engineio/forwarding.hpp"
 #include "server/http/http_connection.hpp"
 #include "server/http/routes.hpp"
 
@@ -166,6 +167,8 @@ void shard::handle(std::size_t, rooms::shard_message&& m) {
                     context_,
                     run_http_connection(*this, std::move(socket), std::move(message.buffered)),
                     [](std::exception_ptr e) { log_coroutine_exception(e, "adopted connection"); });
+            } else if constexpr (std::is_same_v<T, rooms::forwarded_request>) {
+                serve_forwarded(*this, std::move(message));
             } else if constexpr (std::is_same_v<T, rooms::plain_broadcast>) {
                 plain_.deliver(message);
             } else if constexpr (std::is_same_v<T, rooms::reply>) {

@@ -4,6 +4,7 @@
 #include "server/core/shard.hpp"
 #include "server/engineio/bare_engineio.hpp"
 #include "server/engineio/eio_session.hpp"
+#include "server/engineio/forwarding.hpp"
 #include "server/engineio/transports.hpp"
 #include "server/http/http_util.hpp"
 #include "server/socketio/sio_connection.hpp"
@@ -97,7 +98,7 @@ asio::awaitable<connection_next> engineio_host::handshake(http_exchange& ex, std
     // Socket.IO sessions are pending until their CONNECT: capped per address and per shard.
     admission_ticket ticket;
     if (!owner_.config().engineio_endpoints.contains(path)) {
-        ticket = owner_.admission().admit(peer_address(ex));
+        ticket = owner_.admission().admit(ex.origin.peer_address());
         if (!ticket) {
             ++owner_.metrics().refused_handshakes;
             ex.request.keep_alive(false);
@@ -114,6 +115,24 @@ asio::awaitable<connection_next> engineio_host::handshake(http_exchange& ex, std
         co_return connection_next::taken;
     auto s = create(path, true, ex, std::move(ticket));
     spawn_websocket(owner_, std::move(ws), std::move(s), websocket_start::open);
+    co_return connection_next::taken;
+}
+
+// A WebSocket upgrade moves its connection to the owning shard, as a descriptor with the bytes
+// read so far: the WebSocket then lives there. TLS connections cannot move this way; they will
+// need the owner to relay WebSocket frames through the rings, as polling requests are forwarded.
+asio::awaitable<connection_next> engineio_host::hand_over(http_exchange& ex, std::size_t to) {
+    std::string request = [&] {
+        std::ostringstream bytes;
+        bytes << ex.request;
+        return std::move(bytes).str();
+    }();
+    auto released = ex.origin.release();
+    if (!released) // only a forwarded request has no connection, and upgrades are never forwarded
+        co_return co_await respond_error(ex, owner_.options(), http_error::bad_request);
+    request += released->buffered;
+    ++owner_.metrics().handed_over;
+    owner_.send_to(to, rooms::adopt_connection{released->fd, std::move(request)});
     co_return connection_next::taken;
 }
 
@@ -142,17 +161,11 @@ asio::awaitable<connection_next> engineio_host::serve(http_exchange& ex, std::st
     }
 
     // Every request of a session is served by the shard that owns it.
-    auto owner = id_generator::shard_of(*sid);
-    if (owner && *owner != owner_.index() && *owner < owner_.shard_count()) {
-        std::ostringstream bytes;
-        bytes << req;
-        auto leftover = ex.buffer.data();
-        std::string buffered = bytes.str();
-        buffered.append(static_cast<const char*>(leftover.data()), leftover.size());
-        int fd = ex.stream.release_socket().release();
-        ++owner_.metrics().handed_over;
-        owner_.send_to(*owner, rooms::adopt_connection{fd, std::move(buffered)});
-        co_return connection_next::taken;
+    auto owner = owner_.owner_of(*sid);
+    if (owner && *owner != owner_.index()) {
+        if (*tr == transport::websocket)
+            co_return co_await hand_over(ex, *owner);
+        co_return co_await forward_to_owner(owner_, *owner, ex, path);
     }
 
     auto s = find(*sid);

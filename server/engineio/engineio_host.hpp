@@ -3,13 +3,9 @@
 
 #include "server/core/admission.hpp"
 #include "server/core/net.hpp"
+#include "server/http/exchange.hpp"
 
 #include "protocol/engineio/session.hpp"
-
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
 
 #include <memory>
 #include <string>
@@ -20,20 +16,6 @@ namespace imedge::server {
 class eio_session;
 class shard;
 class session_handler;
-namespace beast = boost::beast;
-namespace http = beast::http;
-
-using http_request = http::request<http::string_body>;
-
-/// One HTTP request being served on a connection.
-struct http_exchange {
-    beast::tcp_stream& stream;
-    beast::flat_buffer& buffer;
-    http_request request;
-};
-
-/// What a request handler did with its connection.
-enum class connection_next { keep_alive, close, taken };
 
 /// Shard-local.
 class engineio_host {
@@ -51,6 +33,7 @@ public:
 private:
     asio::awaitable<connection_next> handshake(http_exchange& ex, std::string_view path,
                                                bool websocket);
+    asio::awaitable<connection_next> hand_over(http_exchange& ex, std::size_t to);
     std::unique_ptr<session_handler> make_handler(std::string_view path, admission_ticket ticket);
     std::shared_ptr<eio_session> create(std::string_view path, bool websocket,
                                         const http_exchange& ex, admission_ticket ticket);

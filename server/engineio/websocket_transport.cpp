@@ -192,7 +192,11 @@ asio::awaitable<bool> write_frames(send_queue& q, WsStream& ws, framing how,
 
 asio::awaitable<std::unique_ptr<ws_stream>> accept_websocket(http_exchange& ex,
                                                              const server_options& o) {
-    auto ws = std::make_unique<ws_stream>(ex.stream.release_socket());
+    auto stream = ex.origin.take_stream();
+    auto* socket = std::get_if<tcp::socket>(&stream);
+    if (!socket)
+        co_return nullptr; // a forwarded request has no stream to upgrade
+    auto ws = std::make_unique<ws_stream>(std::move(*socket));
     ws->next_layer().set_write_timeout(std::chrono::milliseconds(o.limits.write_timeout_ms));
     ws->set_option(ws_timeouts(std::chrono::milliseconds(0)));
     ws->read_message_max(o.max_payload);

@@ -4,10 +4,6 @@
 #include "server/api/options.hpp"
 #include "server/http/cors.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/http/write.hpp>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -20,12 +16,10 @@ asio::awaitable<connection_next> write(http_exchange& ex, http::response<http::s
     bool keep_alive = ex.request.keep_alive();
     res.keep_alive(keep_alive);
     res.prepare_payload();
-    ex.stream.expires_after(std::chrono::milliseconds(o.limits.http_write_timeout_ms));
-    auto [ec, n] = co_await http::async_write(ex.stream, res, asio::as_tuple(asio::use_awaitable));
-    ex.stream.expires_never();
-    if (ec || !keep_alive)
-        co_return connection_next::close;
-    co_return connection_next::keep_alive;
+    bool written =
+        co_await ex.origin.write(http::message_generator(std::move(res)),
+                                 std::chrono::milliseconds(o.limits.http_write_timeout_ms));
+    co_return written&& keep_alive ? connection_next::keep_alive : connection_next::close;
 }
 
 bool equal_ignoring_case(std::string_view a, std::string_view b) {
@@ -86,14 +80,8 @@ std::shared_ptr<const handshake_info> make_handshake_info(const http_exchange& e
                        [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
         info->headers.emplace_back(std::move(name), std::string(field.value()));
     }
-    info->address = peer_address(ex);
+    info->address = ex.origin.peer_address();
     return info;
-}
-
-std::string peer_address(const http_exchange& ex) {
-    boost::system::error_code ec;
-    auto remote = ex.stream.socket().remote_endpoint(ec);
-    return ec ? std::string() : remote.address().to_string();
 }
 
 } // namespace imedge::server

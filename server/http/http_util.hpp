@@ -2,7 +2,7 @@
 #pragma once
 
 #include "server/api/handlers.hpp"
-#include "server/engineio/engineio_host.hpp"
+#include "server/http/exchange.hpp"
 
 #include "protocol/engineio/handshake.hpp"
 
@@ -31,8 +31,5 @@ asio::awaitable<connection_next> respond_preflight(http_exchange& ex, const serv
 std::shared_ptr<const handshake_info> make_handshake_info(const http_exchange& ex,
                                                           const protocol::engineio::target& t,
                                                           const server_options& o);
-
-/// The peer's IP address as text; empty when the socket has none (already closed).
-std::string peer_address(const http_exchange& ex);
 
 } // namespace imedge::server

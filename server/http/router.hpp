@@ -3,7 +3,7 @@
 // next /api, /metrics and static files.
 #pragma once
 
-#include "server/engineio/engineio_host.hpp"
+#include "server/http/exchange.hpp"
 
 #include <boost/beast/http/verb.hpp>
 

@@ -4,10 +4,7 @@
 #include "server/api/options.hpp"
 #include "server/http/http_util.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/span_body.hpp>
-#include <boost/beast/http/write.hpp>
 
 #include <fmt/format.h>
 
@@ -63,10 +60,10 @@ asio::awaitable<connection_next> serve_static(const static_site* site, http_exch
                 res.body() = {file->content.data(), file->content.size()};
         }
     }
-    ex.stream.expires_after(std::chrono::seconds(30));
-    auto [ec, n] = co_await http::async_write(ex.stream, res, asio::as_tuple(asio::use_awaitable));
-    ex.stream.expires_never();
-    co_return ec || !keep_alive ? connection_next::close : connection_next::keep_alive;
+    bool written =
+        co_await ex.origin.write(http::message_generator(std::move(res)),
+                                 std::chrono::milliseconds(o.limits.http_write_timeout_ms));
+    co_return written&& keep_alive ? connection_next::keep_alive : connection_next::close;
 }
 
 } // namespace imedge::server

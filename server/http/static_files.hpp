@@ -1,7 +1,7 @@
 // Serves the static site (web/, the chat page) over HTTP: GET and HEAD, ETag revalidation.
 #pragma once
 
-#include "server/engineio/engineio_host.hpp"
+#include "server/http/exchange.hpp"
 #include "server/http/static_site.hpp"
 
 namespace imedge::server {

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "server/api/app.hpp"
-#include "server/engineio/engineio_host.hpp"
+#include "server/http/exchange.hpp"
 
 namespace imedge::server {
 
