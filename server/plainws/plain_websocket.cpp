@@ -51,7 +51,7 @@ public:
     }
 
     send_queue& queue() { return queue_; }
-    std::uint32_t close_timeout_ms() const { return owner_.options().limits.close_timeout_ms; }
+    const server_limits& limits() const { return owner_.options().limits; }
 
 private:
     shard& owner_;
@@ -73,8 +73,7 @@ asio::awaitable<void> read_messages(plain_peer& peer, ws_stream& ws,
 }
 
 asio::awaitable<void> write_messages(plain_peer& peer, ws_stream& ws) {
-    co_await write_frames(peer.queue(), ws, framing::by_beast,
-                          std::chrono::milliseconds(peer.close_timeout_ms()));
+    co_await write_frames(peer.queue(), ws, framing::by_beast, write_bounds_of(peer.limits()));
 }
 
 } // namespace
@@ -89,7 +88,8 @@ asio::awaitable<void> run_plain_websocket(shard& owner, http_exchange& ex,
     // for half the idle timeout and drops it when silent for all of it.
     if (auto idle = owner.options().limits.plain_idle_ms) {
         websocket::stream_base::timeout t{};
-        t.handshake_timeout = std::chrono::seconds(5);
+        t.handshake_timeout =
+            std::chrono::milliseconds(owner.options().limits.ws_handshake_timeout_ms);
         t.idle_timeout = std::chrono::milliseconds(idle);
         t.keep_alive_pings = true;
         ws->set_option(t);
