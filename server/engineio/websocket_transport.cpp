@@ -7,6 +7,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
@@ -76,7 +77,14 @@ template <class WsStream>
 asio::awaitable<void> read_packets(std::shared_ptr<eio_session> s, WsStream& ws) {
     const auto& limits = s->owner().options().limits;
     lean_read_buffer buffer(limits.ws_idle_read_bytes);
+    // Beast completes a read of an already-buffered message through a post, so other handlers
+    // run between messages already; this bound does not depend on it (see polling.cpp).
+    std::size_t handed = 0;
     while (!s->is_closed()) {
+        if (++handed % limits.packets_per_yield == 0) {
+            co_await asio::post(s->owner().get_executor(), asio::use_awaitable);
+            continue; // is_closed() again first
+        }
         auto [ec, n] = co_await ws.async_read(buffer, use_tuple);
         if (ec) {
             s->feed(eio::input::transport_lost{ec == websocket::error::closed});

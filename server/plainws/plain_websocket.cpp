@@ -7,6 +7,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 namespace imedge::server {
@@ -61,7 +62,15 @@ private:
 asio::awaitable<void> read_messages(plain_peer& peer, ws_stream& ws,
                                     const websocket_message_handler& handler) {
     beast::flat_buffer buffer;
+    // Every `packets_per_yield` messages the reader lets the shard's other handlers run, however
+    // Beast completes reads of buffered messages (see polling.cpp).
+    const auto every = peer.limits().packets_per_yield;
+    std::size_t handed = 0;
     while (!peer.queue().closing()) {
+        if (++handed % every == 0) {
+            co_await asio::post(ws.get_executor(), asio::use_awaitable);
+            continue; // closing() again first
+        }
         auto [ec, n] = co_await ws.async_read(buffer, asio::as_tuple(asio::use_awaitable));
         if (ec)
             break;
