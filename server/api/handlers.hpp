@@ -85,7 +85,8 @@ public:
 
     /// Makes socket `sid` (on any shard) join `room`. False when the socket is on this shard and
     /// already in max_rooms_per_socket rooms: the join is refused (on another shard such a join
-    /// is dropped there).
+    /// is dropped there, and this returns true: the join is a one-way message). Every refused
+    /// join is counted by the socket's shard in shard_counters::refused_joins.
     bool enter_room(std::string_view sid, std::string_view room) const;
     void leave_room(std::string_view sid, std::string_view room) const;
     /// The rooms of a socket on this shard (its sid first); empty when it is not here.
