@@ -19,6 +19,8 @@ struct shard_counters {
     std::uint64_t refused_origins = 0;    // WebSocket upgrades refused by the CORS allow-list
     std::uint64_t mesh_sent = 0;          // cross-shard messages sent
     std::uint64_t mesh_overflowed = 0;    // of those, how many found their ring full
+    std::uint64_t refused_joins = 0;      // joins refused by max_rooms_per_socket, counted on
+                                          // the socket's shard (cross-shard ones included)
 };
 
 } // namespace imedge::server

@@ -66,7 +66,10 @@ public:
     /// Emits to everyone in the namespace, or to `o.to` rooms/sids, except `o.skip`.
     /// Every recipient gets it once, on whichever shard it lives. An empty or reserved `event`
     /// (protocol/socketio/event_name.hpp) throws boost::system::system_error with
-    /// protocol::errc::bad_event_name and sends nothing; so do emit_with_ack and call.
+    /// protocol::errc::bad_event_name and sends nothing; so do emit_with_ack and call. A payload
+    /// with more than server_limits::max_attachments binary attachments throws
+    /// protocol::errc::too_many_attachments and sends nothing, here and in emit_local,
+    /// emit_with_ack and call.
     void emit(std::string_view event, const payload& data = {}, const emit_options& o = {}) const;
     /// Emits to one socket of this shard only, with no cross-shard traffic (a program's own
     /// per-socket delivery); false when that socket is not on this shard.
@@ -82,7 +85,8 @@ public:
 
     /// Makes socket `sid` (on any shard) join `room`. False when the socket is on this shard and
     /// already in max_rooms_per_socket rooms: the join is refused (on another shard such a join
-    /// is dropped there).
+    /// is dropped there, and this returns true: the join is a one-way message). Every refused
+    /// join is counted by the socket's shard in shard_counters::refused_joins.
     bool enter_room(std::string_view sid, std::string_view room) const;
     void leave_room(std::string_view sid, std::string_view room) const;
     /// The rooms of a socket on this shard (its sid first); empty when it is not here.

@@ -19,8 +19,27 @@ struct server_limits {
     std::uint32_t close_timeout_ms = 5000;  // a closing WebSocket is reset after this
     std::uint32_t plain_idle_ms = 60000;    // a silent plain WebSocket peer is dropped (pinged
                                             // at half of it; 0: never)
+    // Beast's opening and closing handshakes (a direct WebSocket, a plain WebSocket): long
+    // enough for a client on a slow link, short enough that a stalled one frees its socket soon.
+    std::uint32_t ws_handshake_timeout_ms = 5000;
+    // What an idle WebSocket reader's buffer may keep: Beast would prepare 1,536 bytes (a TCP
+    // frame) for every waiting connection; most Engine.IO messages (pings, small events) fit.
+    std::size_t ws_idle_read_bytes = 256;
+    // One gathered write of an Engine.IO WebSocket: enough messages to make a broadcast burst one
+    // system call, few enough bytes that one slow peer's write does not hold a large buffer.
+    std::size_t ws_batch_frames = 64;
+    std::size_t ws_batch_bytes = 256 * 1024;
+    // Packets one connection's batch (a polling POST, WebSocket messages in the socket buffer)
+    // hands on before the reader lets the shard's other handlers run. Small enough that a
+    // 20,000-packet POST does not stall a shard for its whole length; large enough that the
+    // yield (one post through the shard's queue) costs nothing per packet that matters.
+    std::size_t packets_per_yield = 64;
     // Socket.IO
     std::uint32_t attachment_timeout_ms = 10000; // for all attachments of a binary packet to come
+    // Binary attachments of one packet, both ways: socket.io's own parser takes any number, but
+    // every attachment is a buffer held until the last one arrives; 10 covers real use (a
+    // message with a few files) and the value the protocol layer's assembler was written for.
+    std::size_t max_attachments = 10;
     std::size_t connect_backlog_limit =
         64; // packets a client may send while a connect handler runs
     // Rooms

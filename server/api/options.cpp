@@ -38,6 +38,32 @@ bool parse_limit(std::string_view name, std::string_view value, server_limits& l
         ok = parse_positive(value, l.shutdown_timeout_ms);
     else if (name == "--ring-capacity")
         ok = parse_positive(value, l.ring_capacity);
+    else if (name == "--ring-bytes")
+        ok = parse_positive(value, l.ring_bytes);
+    else if (name == "--write-timeout")
+        ok = parse_positive(value, l.write_timeout_ms);
+    else if (name == "--close-timeout")
+        ok = parse_positive(value, l.close_timeout_ms);
+    else if (name == "--plain-idle-timeout")
+        ok = parse_number(value, l.plain_idle_ms); // 0: never
+    else if (name == "--ws-handshake-timeout")
+        ok = parse_positive(value, l.ws_handshake_timeout_ms);
+    else if (name == "--ws-idle-read-bytes")
+        ok = parse_positive(value, l.ws_idle_read_bytes);
+    else if (name == "--ws-batch-frames")
+        ok = parse_positive(value, l.ws_batch_frames);
+    else if (name == "--ws-batch-bytes")
+        ok = parse_positive(value, l.ws_batch_bytes);
+    else if (name == "--packets-per-yield")
+        ok = parse_positive(value, l.packets_per_yield);
+    else if (name == "--attachment-timeout")
+        ok = parse_positive(value, l.attachment_timeout_ms);
+    else if (name == "--max-attachments")
+        ok = parse_positive(value, l.max_attachments);
+    else if (name == "--connect-backlog")
+        ok = parse_positive(value, l.connect_backlog_limit);
+    else if (name == "--max-rooms-per-socket")
+        ok = parse_positive(value, l.max_rooms_per_socket);
     else
         return false;
     return true;
@@ -91,7 +117,11 @@ std::string usage(const char* program) {
         "          [--keep-header NAME]... [--header-limit BYTES] [--http-idle-timeout MS]\n"
         "          [--http-write-timeout MS] [--max-pending-per-address N] [--max-pending N]\n"
         "          [--accept-backoff MS] [--shutdown-timeout MS] [--ring-capacity N]\n"
-        "          [--web-root DIR]\n",
+        "          [--ring-bytes BYTES] [--write-timeout MS] [--close-timeout MS]\n"
+        "          [--plain-idle-timeout MS (0: none)] [--ws-handshake-timeout MS]\n"
+        "          [--ws-idle-read-bytes BYTES] [--ws-batch-frames N] [--ws-batch-bytes BYTES]\n"
+        "          [--packets-per-yield N] [--attachment-timeout MS] [--max-attachments N]\n"
+        "          [--connect-backlog N] [--max-rooms-per-socket N] [--web-root DIR]\n",
         program);
 }
 

@@ -42,12 +42,14 @@ struct alignas(64) shard_metrics {
     shard_counter refused_origins;    // WebSocket upgrades refused by the CORS allow-list
     shard_counter mesh_sent;          // cross-shard messages sent
     shard_counter mesh_overflowed;    // of those, how many found their ring full
+    shard_counter refused_joins;      // room joins refused by max_rooms_per_socket (any caller)
 
     shard_counters snapshot() const {
         return {accepted.get(),        accept_backoffs.get(),  slow_readers.get(),
                 handed_over.get(),     forwarded.get(),        forward_timeouts.get(),
                 sessions.get(),        pending_sessions.get(), refused_handshakes.get(),
-                refused_origins.get(), mesh_sent.get(),        mesh_overflowed.get()};
+                refused_origins.get(), mesh_sent.get(),        mesh_overflowed.get(),
+                refused_joins.get()};
     }
 };
 

@@ -7,6 +7,9 @@
 
 #include "protocol/engineio/payload.hpp"
 
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 namespace imedge::server {
 
 namespace eio = protocol::engineio;
@@ -59,8 +62,20 @@ asio::awaitable<connection_next> serve_poll_post(std::shared_ptr<eio_session> s,
         const auto* e = find_action<act::reply_error>(acts);
         co_return co_await respond_error(ex, o, e ? e->error : eio::http_error::bad_request);
     }
-    for (auto& p : *packets)
+    // A payload may hold thousands of packets (20,000 one-byte-argument events fit in the
+    // default maxPayload): every `packets_per_yield` of them the rest waits behind whatever else
+    // the shard has queued, so one connection's batch cannot stall the shard's other clients.
+    const auto every = o.limits.packets_per_yield;
+    std::size_t handed = 0;
+    for (auto& p : *packets) {
+        if (handed > 0 && handed % every == 0) {
+            co_await asio::post(s->owner().get_executor(), asio::use_awaitable);
+            if (s->is_closed())
+                break; // closed meanwhile (by a handler, a deadline, shutdown): the rest is moot
+        }
         s->receive(std::move(p));
+        ++handed;
+    }
     co_return co_await respond(ex, o, http::status::ok, "text/html", "ok");
 }
 

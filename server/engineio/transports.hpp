@@ -1,6 +1,7 @@
 // The two Engine.IO transports of a session: HTTP long-polling and WebSocket.
 #pragma once
 
+#include "server/api/limits.hpp"
 #include "server/engineio/engineio_host.hpp"
 #include "server/engineio/ordered_write_stream.hpp"
 
@@ -43,17 +44,27 @@ asio::awaitable<void> upgrade_to_websocket(std::shared_ptr<eio_session> s, WsStr
 template <class WsStream> asio::awaitable<void> close_websocket(WsStream& ws);
 
 /// How a writer puts queued messages on the wire. `by_beast`: one Beast write per message, Beast
-/// in charge of every byte. `gathered`: the writer frames up to 64 messages itself and writes them
+/// in charge of every byte. `gathered`: the writer frames up to server_limits::ws_batch_frames
+/// messages itself and writes them
 /// with one system call under Beast; for Engine.IO sessions, whose clients never send WebSocket
 /// pings (Beast writes control frames of its own only to answer a ping or a close, and a close
 /// ends the writer anyway).
 enum class framing : std::uint8_t { by_beast, gathered };
 
+/// A writer's bounds, from server_limits: the close deadline and a gathered write's size.
+struct write_bounds {
+    std::chrono::milliseconds close_timeout;
+    std::size_t batch_frames;
+    std::size_t batch_bytes;
+};
+inline write_bounds write_bounds_of(const server_limits& l) {
+    return {std::chrono::milliseconds(l.close_timeout_ms), l.ws_batch_frames, l.ws_batch_bytes};
+}
+
 /// Drains `q` into `ws` until the queue is closing (then sends a close frame) or a write fails
-/// (returns false). Once `q` starts closing, `ws` is reset if it is still open `close_timeout`
-/// later.
+/// (returns false). Once `q` starts closing, `ws` is reset if it is still open
+/// `bounds.close_timeout` later.
 template <class WsStream>
-asio::awaitable<bool> write_frames(send_queue& q, WsStream& ws, framing how,
-                                   std::chrono::milliseconds close_timeout);
+asio::awaitable<bool> write_frames(send_queue& q, WsStream& ws, framing how, write_bounds bounds);
 
 } // namespace imedge::server

@@ -7,6 +7,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
@@ -19,9 +20,11 @@ namespace act = eio::action;
 using protocol::engineio::frame_kind;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
-websocket::stream_base::timeout ws_timeouts(std::chrono::milliseconds idle) {
+websocket::stream_base::timeout ws_timeouts(const server_limits& l,
+                                            std::chrono::milliseconds idle) {
     websocket::stream_base::timeout t{};
-    t.handshake_timeout = std::chrono::seconds(5); // also bounds the closing handshake
+    // Also bounds the closing handshake.
+    t.handshake_timeout = std::chrono::milliseconds(l.ws_handshake_timeout_ms);
     t.idle_timeout = idle.count() > 0 ? std::chrono::steady_clock::duration(idle)
                                       : websocket::stream_base::none();
     t.keep_alive_pings = false; // Engine.IO has its own heartbeat
@@ -35,17 +38,17 @@ std::string_view view(const beast::flat_buffer& b) {
 // The reader's message buffer, kept small while the connection waits. Beast prepares the
 // caller's buffer before it waits for a message (1,536 bytes: a TCP frame), and a flat_buffer
 // keeps its capacity, so every idle connection held 1.5 KB it was not using. Here the first
-// prepare after an empty buffer asks for at most `idle_bytes` (by reporting that as the room
-// left); once a message has started the real bound applies, so a larger message just takes one
-// more copy. The reader shrinks the buffer back after each message.
+// prepare after an empty buffer asks for at most `idle_bytes` (server_limits::ws_idle_read_bytes,
+// by reporting that as the room left); once a message has started the real bound applies, so a
+// larger message just takes one more copy. The reader shrinks the buffer back after each message.
 class lean_read_buffer {
 public:
-    static constexpr std::size_t idle_bytes = 256;
+    explicit lean_read_buffer(std::size_t idle_bytes) : idle_bytes_(idle_bytes) {}
     using const_buffers_type = beast::flat_buffer::const_buffers_type;
     using mutable_buffers_type = beast::flat_buffer::mutable_buffers_type;
 
     std::size_t size() const { return buffer_.size(); }
-    std::size_t max_size() const { return fresh_ ? idle_bytes : buffer_.max_size(); }
+    std::size_t max_size() const { return fresh_ ? idle_bytes_ : buffer_.max_size(); }
     std::size_t capacity() const { return buffer_.capacity(); }
     const_buffers_type data() const { return buffer_.data(); }
     mutable_buffers_type prepare(std::size_t n) {
@@ -59,20 +62,29 @@ public:
     /// Forgets the message read, giving back any capacity past `idle_bytes`.
     void clear() {
         buffer_.consume(buffer_.size());
-        if (buffer_.capacity() > idle_bytes)
+        if (buffer_.capacity() > idle_bytes_)
             buffer_.shrink_to_fit();
         fresh_ = true;
     }
 
 private:
     beast::flat_buffer buffer_;
+    std::size_t idle_bytes_;
     bool fresh_ = true;
 };
 
 template <class WsStream>
 asio::awaitable<void> read_packets(std::shared_ptr<eio_session> s, WsStream& ws) {
-    lean_read_buffer buffer;
+    const auto& limits = s->owner().options().limits;
+    lean_read_buffer buffer(limits.ws_idle_read_bytes);
+    // Beast completes a read of an already-buffered message through a post, so other handlers
+    // run between messages already; this bound does not depend on it (see polling.cpp).
+    std::size_t handed = 0;
     while (!s->is_closed()) {
+        if (++handed % limits.packets_per_yield == 0) {
+            co_await asio::post(s->owner().get_executor(), asio::use_awaitable);
+            continue; // is_closed() again first
+        }
         auto [ec, n] = co_await ws.async_read(buffer, use_tuple);
         if (ec) {
             s->feed(eio::input::transport_lost{ec == websocket::error::closed});
@@ -94,9 +106,8 @@ asio::awaitable<void> read_packets(std::shared_ptr<eio_session> s, WsStream& ws)
 
 template <class WsStream>
 asio::awaitable<void> write_packets(std::shared_ptr<eio_session> s, WsStream& ws) {
-    bool clean = co_await write_frames(
-        s->queue(), ws, framing::gathered,
-        std::chrono::milliseconds(s->owner().options().limits.close_timeout_ms));
+    bool clean = co_await write_frames(s->queue(), ws, framing::gathered,
+                                       write_bounds_of(s->owner().options().limits));
     if (!clean)
         s->feed(eio::input::transport_lost{false});
 }
@@ -114,11 +125,11 @@ asio::awaitable<beast::error_code> write_one(send_queue& q, WsStream& ws) {
     co_return ec;
 }
 
-// Up to 64 queued messages (256 KiB), framed here and written with one gather write.
+// Up to `max_frames` queued messages (`max_bytes`, or one message past it), framed here and
+// written with one gather write.
 template <class WsStream>
-asio::awaitable<beast::error_code> write_batch(send_queue& q, WsStream& ws) {
-    constexpr std::size_t max_frames = 64;
-    constexpr std::size_t max_bytes = 256 * 1024;
+asio::awaitable<beast::error_code> write_batch(send_queue& q, WsStream& ws, std::size_t max_frames,
+                                               std::size_t max_bytes) {
     // Scoped to the batch so an idle connection keeps none of this memory.
     std::vector<frame> batch;
     std::vector<protocol::ws_frame_header> headers;
@@ -148,8 +159,8 @@ asio::awaitable<beast::error_code> write_batch(send_queue& q, WsStream& ws) {
 } // namespace
 
 template <class WsStream>
-asio::awaitable<bool> write_frames(send_queue& q, WsStream& ws, framing how,
-                                   std::chrono::milliseconds close_timeout) {
+asio::awaitable<bool> write_frames(send_queue& q, WsStream& ws, framing how, write_bounds bounds) {
+    const auto close_timeout = bounds.close_timeout;
     // The close deadline starts when the queue starts closing, even if this writer is stuck in
     // a write to a peer that stopped reading.
     struct deadline {
@@ -173,7 +184,7 @@ asio::awaitable<bool> write_frames(send_queue& q, WsStream& ws, framing how,
             // (co_await inside a conditional expression miscompiles with GCC 12: keep them apart)
             beast::error_code ec;
             if (how == framing::gathered)
-                ec = co_await write_batch(q, ws);
+                ec = co_await write_batch(q, ws, bounds.batch_frames, bounds.batch_bytes);
             else
                 ec = co_await write_one(q, ws);
             if (ec) {
@@ -198,7 +209,7 @@ asio::awaitable<std::unique_ptr<ws_stream>> accept_websocket(http_exchange& ex,
         co_return nullptr; // a forwarded request has no stream to upgrade
     auto ws = std::make_unique<ws_stream>(std::move(*socket));
     ws->next_layer().set_write_timeout(std::chrono::milliseconds(o.limits.write_timeout_ms));
-    ws->set_option(ws_timeouts(std::chrono::milliseconds(0)));
+    ws->set_option(ws_timeouts(o.limits, std::chrono::milliseconds(0)));
     ws->read_message_max(o.max_payload);
     ws->auto_fragment(false);
     auto [ec] = co_await ws->async_accept(ex.request, use_tuple);
@@ -247,7 +258,7 @@ asio::awaitable<void> run_websocket(std::shared_ptr<eio_session> s, WsStream& ws
 template <class WsStream>
 asio::awaitable<void> upgrade_to_websocket(std::shared_ptr<eio_session> s, WsStream& ws) {
     const auto& o = s->owner().options();
-    ws.set_option(ws_timeouts(std::chrono::milliseconds(o.upgrade_timeout_ms)));
+    ws.set_option(ws_timeouts(o.limits, std::chrono::milliseconds(o.upgrade_timeout_ms)));
     beast::flat_buffer buffer;
 
     auto [ec1, n1] = co_await ws.async_read(buffer, use_tuple);
@@ -278,7 +289,7 @@ asio::awaitable<void> upgrade_to_websocket(std::shared_ptr<eio_session> s, WsStr
         co_await ws.async_close(websocket::close_code::protocol_error, use_tuple);
         co_return;
     }
-    ws.set_option(ws_timeouts(std::chrono::milliseconds(0)));
+    ws.set_option(ws_timeouts(o.limits, std::chrono::milliseconds(0)));
     co_await run_websocket(std::move(s), ws);
 }
 
@@ -287,8 +298,7 @@ template <class WsStream> asio::awaitable<void> close_websocket(WsStream& ws) {
 }
 
 // The stream types the transports run on: plain TCP today, TLS next (one line each here).
-template asio::awaitable<bool> write_frames(send_queue&, ws_stream&, framing,
-                                            std::chrono::milliseconds);
+template asio::awaitable<bool> write_frames(send_queue&, ws_stream&, framing, write_bounds);
 template asio::awaitable<void> run_websocket(std::shared_ptr<eio_session>, ws_stream&);
 template asio::awaitable<void> upgrade_to_websocket(std::shared_ptr<eio_session>, ws_stream&);
 template asio::awaitable<void> close_websocket(ws_stream&);

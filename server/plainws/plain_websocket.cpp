@@ -7,6 +7,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 namespace imedge::server {
@@ -51,7 +52,7 @@ public:
     }
 
     send_queue& queue() { return queue_; }
-    std::uint32_t close_timeout_ms() const { return owner_.options().limits.close_timeout_ms; }
+    const server_limits& limits() const { return owner_.options().limits; }
 
 private:
     shard& owner_;
@@ -61,7 +62,15 @@ private:
 asio::awaitable<void> read_messages(plain_peer& peer, ws_stream& ws,
                                     const websocket_message_handler& handler) {
     beast::flat_buffer buffer;
+    // Every `packets_per_yield` messages the reader lets the shard's other handlers run, however
+    // Beast completes reads of buffered messages (see polling.cpp).
+    const auto every = peer.limits().packets_per_yield;
+    std::size_t handed = 0;
     while (!peer.queue().closing()) {
+        if (++handed % every == 0) {
+            co_await asio::post(ws.get_executor(), asio::use_awaitable);
+            continue; // closing() again first
+        }
         auto [ec, n] = co_await ws.async_read(buffer, asio::as_tuple(asio::use_awaitable));
         if (ec)
             break;
@@ -73,8 +82,7 @@ asio::awaitable<void> read_messages(plain_peer& peer, ws_stream& ws,
 }
 
 asio::awaitable<void> write_messages(plain_peer& peer, ws_stream& ws) {
-    co_await write_frames(peer.queue(), ws, framing::by_beast,
-                          std::chrono::milliseconds(peer.close_timeout_ms()));
+    co_await write_frames(peer.queue(), ws, framing::by_beast, write_bounds_of(peer.limits()));
 }
 
 } // namespace
@@ -89,7 +97,8 @@ asio::awaitable<void> run_plain_websocket(shard& owner, http_exchange& ex,
     // for half the idle timeout and drops it when silent for all of it.
     if (auto idle = owner.options().limits.plain_idle_ms) {
         websocket::stream_base::timeout t{};
-        t.handshake_timeout = std::chrono::seconds(5);
+        t.handshake_timeout =
+            std::chrono::milliseconds(owner.options().limits.ws_handshake_timeout_ms);
         t.idle_timeout = std::chrono::milliseconds(idle);
         t.keep_alive_pings = true;
         ws->set_option(t);

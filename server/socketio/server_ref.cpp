@@ -36,10 +36,20 @@ void require_emittable(std::string_view event) {
     if (auto ok = protocol::socketio::check_event_name(event); !ok)
         throw boost::system::system_error(ok.error(), "emit");
 }
+
+// The bound the server holds its clients to (server_limits::max_attachments) holds for what it
+// sends too: a packet past it is one this server itself would refuse, and each attachment is a
+// separate frame every recipient must hold until the last one comes.
+void require_attachments_within(const payload& data, const shard& owner) {
+    if (data.attachments().size() > owner.options().limits.max_attachments)
+        throw boost::system::system_error(make_error_code(protocol::errc::too_many_attachments),
+                                          "emit");
+}
 } // namespace
 
 void server_ref::emit(std::string_view event, const payload& data, const emit_options& o) const {
     require_emittable(event);
+    require_attachments_within(data, *shard_);
     shard_->socketio().broadcast(nsp_, encode_event(nsp_, event, data),
                                  rooms::broadcast_filter{o.to, o.skip});
 }
@@ -50,6 +60,7 @@ boost::asio::any_io_executor server_ref::get_executor() const {
 
 bool server_ref::emit_local(std::string_view sid, std::string_view event,
                             const payload& data) const {
+    require_attachments_within(data, *shard_);
     auto* s = shard_->socketio().find_socket(nsp_, sid);
     if (!s)
         return false;
@@ -64,12 +75,14 @@ void server_ref::send(const payload& data, const emit_options& o) const {
 void server_ref::emit_with_ack(std::string_view sid, std::string_view event, const payload& data,
                                std::chrono::milliseconds timeout, ack_callback done) const {
     require_emittable(event);
+    require_attachments_within(data, *shard_);
     shard_->socketio().emit_with_ack(nsp_, sid, event, data, timeout, std::move(done));
 }
 
 boost::asio::awaitable<std::optional<args>>
 server_ref::call(std::string sid, std::string event, payload data,
                  std::chrono::milliseconds timeout) const {
+    require_attachments_within(data, *shard_); // thrown to the awaiting coroutine
     co_return co_await shard_->socketio().call(nsp_, std::move(sid), std::move(event),
                                                std::move(data), timeout);
 }

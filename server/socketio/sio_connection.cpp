@@ -15,7 +15,7 @@ using protocol::socketio::packet_type;
 sio_connection::sio_connection(shard& owner, admission_ticket ticket)
     : owner_(owner), ticket_(std::move(ticket)),
       assembler_(protocol::socketio::assembler_limits{
-          .max_attachments = protocol::socketio::assembler_limits{}.max_attachments,
+          .max_attachments = owner.options().limits.max_attachments,
           .max_bytes = static_cast<std::size_t>(owner.options().max_payload)}) {}
 
 void sio_connection::fail(eio_session& s) {

@@ -66,8 +66,15 @@ void socketio_host::deliver(const rooms::broadcast& m) {
 }
 
 bool socketio_host::enter_room(std::string_view nsp, std::string_view sid, std::string_view room) {
-    if (auto* s = find_socket(nsp, sid))
-        return s->ns().registry.join(s, room).status != rooms::join_status::refused;
+    if (auto* s = find_socket(nsp, sid)) {
+        if (s->ns().registry.join(s, room).status != rooms::join_status::refused)
+            return true;
+        // Counted here, on the socket's shard, however the join came: a caller on another shard
+        // has been told true already (the join travels as a one-way message). Not logged: a
+        // client can repeat it at will, a log line each would be its lever.
+        ++owner_.metrics().refused_joins;
+        return false;
+    }
     if (auto to = remote_owner(sid))
         owner_.send_to(
             *to, rooms::adapter_message{rooms::room_change{

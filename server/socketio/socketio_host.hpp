@@ -49,7 +49,8 @@ public:
 
     /// Joins / leaves a room on whichever shard owns `sid`. False when the socket is on this
     /// shard and the join was refused (it is in max_rooms_per_socket rooms already); a join
-    /// refused on another shard is dropped there.
+    /// refused on another shard is dropped there. Either way the socket's shard counts it
+    /// (shard_counters::refused_joins).
     bool enter_room(std::string_view nsp, std::string_view sid, std::string_view room);
     void leave_room(std::string_view nsp, std::string_view sid, std::string_view room);
     void disconnect(std::string_view nsp, std::string_view sid);
