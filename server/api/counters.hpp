@@ -17,6 +17,9 @@ struct shard_counters {
     std::uint64_t refused_origins = 0;    // WebSocket upgrades refused by the CORS allow-list
     std::uint64_t mesh_sent = 0;          // cross-shard messages sent
     std::uint64_t mesh_overflowed = 0;    // of those, how many found their ring full
+    std::uint64_t parked_gets = 0;        // long-polling GETs held open, waiting for data
+    std::uint64_t pings_sent = 0;         // Engine.IO pings queued to clients
+    std::uint64_t pongs_received = 0;     // Engine.IO pongs received from clients
 };
 
 } // namespace imedge::server

@@ -42,8 +42,8 @@ bool out_of_descriptors(const boost::system::error_code& ec) {
 
 } // namespace
 
-shard::shard(std::size_t index, const app_config& config, shard_mesh& mesh)
-    : index_(index), config_(config), mesh_(mesh),
+shard::shard(std::size_t index, const app_config& config, shard_mesh& mesh, metrics_board& board)
+    : index_(index), config_(config), mesh_(mesh), board_(board), metrics_(board[index]),
       admission_(config.options.limits.pending_sessions_per_address,
                  config.options.limits.pending_sessions, metrics_.pending_sessions),
       router_(make_routes(config)), acceptor_(context_), ids_(index),
