@@ -93,7 +93,7 @@ void shard::run() {
     for (const auto& on_start : config_.on_shard_start)
         on_start(server_ref(*this, "/"));
     asio::co_spawn(context_, accept_loop(),
-                   [](std::exception_ptr e) { log_coroutine_exception(e, "accept loop"); });
+                   [](const std::exception_ptr& e) { log_coroutine_exception(e, "accept loop"); });
     context_.run();
 }
 
@@ -118,8 +118,9 @@ asio::awaitable<void> shard::accept_loop() {
         }
         boost::system::error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);
-        asio::co_spawn(context_, run_http_connection(*this, std::move(socket)),
-                       [](std::exception_ptr e) { log_coroutine_exception(e, "connection"); });
+        asio::co_spawn(
+            context_, run_http_connection(*this, std::move(socket)),
+            [](const std::exception_ptr& e) { log_coroutine_exception(e, "connection"); });
     }
 }
 
@@ -165,17 +166,19 @@ void shard::handle(std::size_t, rooms::shard_message&& m) {
                 asio::co_spawn(
                     context_,
                     run_http_connection(*this, std::move(socket), std::move(message.buffered)),
-                    [](std::exception_ptr e) { log_coroutine_exception(e, "adopted connection"); });
+                    [](const std::exception_ptr& e) {
+                        log_coroutine_exception(e, "adopted connection");
+                    });
             } else if constexpr (std::is_same_v<T, rooms::plain_broadcast>) {
                 plain_.deliver(message);
             } else if constexpr (std::is_same_v<T, rooms::reply>) {
-                requests_.on_reply(std::move(message));
+                requests_.on_reply(std::forward<decltype(message)>(message));
             } else if constexpr (std::is_same_v<T, rooms::close_session>) {
                 if (auto s = engineio_.find(message.sid))
                     s->close(message.reason);
             } else {
                 static_assert(std::is_same_v<T, rooms::adapter_message>);
-                socketio_.on_message(std::move(message));
+                socketio_.on_message(std::forward<decltype(message)>(message));
             }
         },
         std::move(m));

@@ -51,6 +51,7 @@ void eio_session::receive(eio::packet&& p) {
         ++owner_->metrics().pongs_received;
     for (const auto& a : fsm_.resume(eio::input::packet_received{p.type}, eio::clock::now())) {
         if (std::holds_alternative<eio::action::deliver>(a))
+            // NOLINTNEXTLINE(bugprone-use-after-move): the machine delivers a packet at most once
             handler_->on_message(*this, std::move(p));
         else
             carry_out(a);

@@ -118,7 +118,7 @@ asio::awaitable<beast::error_code> write_one(send_queue& q, WsStream& ws) {
 template <class WsStream>
 asio::awaitable<beast::error_code> write_batch(send_queue& q, WsStream& ws) {
     constexpr std::size_t max_frames = 64;
-    constexpr std::size_t max_bytes = 256 * 1024;
+    constexpr std::size_t max_bytes = std::size_t{256} * 1024;
     // Scoped to the batch so an idle connection keeps none of this memory.
     std::vector<frame> batch;
     std::vector<protocol::ws_frame_header> headers;
@@ -213,7 +213,7 @@ asio::awaitable<void> run_websocket(std::shared_ptr<eio_session> s, WsStream& ws
     writer_done.expires_at(std::chrono::steady_clock::time_point::max());
     bool finished = false;
     std::exception_ptr writer_error;
-    asio::co_spawn(ex, write_packets(s, ws), [&](std::exception_ptr e) {
+    asio::co_spawn(ex, write_packets(s, ws), [&](const std::exception_ptr& e) {
         finished = true;
         writer_error = e;
         if (e) {
@@ -232,6 +232,7 @@ asio::awaitable<void> run_websocket(std::shared_ptr<eio_session> s, WsStream& ws
         reader_error = std::current_exception();
         session->feed(eio::input::transport_lost{false}); // ends the writer
     }
+    // NOLINTNEXTLINE(bugprone-infinite-loop): the writer's completion handler sets it
     while (!finished)
         co_await writer_done.async_wait(use_tuple);
     if (reader_error)

@@ -49,9 +49,12 @@ router make_routes(const app_config& config) {
     if (!config.namespaces.empty())
         r.add(config.options.socketio_path, method_set::any(),
               engineio_route(config.options.socketio_path));
-    for (const auto& [path, handler] : config.websocket_endpoints)
-        r.add(path, method_set::of({http::verb::get}),
+    // Not a structured binding: clang (clang-tidy) cannot capture one in a lambda yet.
+    for (const auto& endpoint : config.websocket_endpoints) {
+        const auto& handler = endpoint.second;
+        r.add(endpoint.first, method_set::of({http::verb::get}),
               [&handler](shard& s, http_exchange& ex) { return serve_plain(s, ex, handler); });
+    }
     r.add("/healthz", method_set::of({http::verb::get}), serve_healthz);
     return r;
 }
