@@ -90,7 +90,7 @@ void shard_service::history(event& e) {
         return reply(e.ack, error_json("bad_request"));
     store::read_request r{std::string(*conversation), d->user, seq_field(a, "after").value_or(0),
                           seq_field(a, "before").value_or(0), seq_field(a, "limit").value_or(50)};
-    db_.read(shard_, std::move(r), [ack = std::move(e.ack)](store::read_result res) mutable {
+    db_.read(shard_, std::move(r), [ack = std::move(e.ack)](const store::read_result& res) mutable {
         if (res.code != store::status::ok)
             return reply_error(ack, res.code);
         std::string list = "[";
@@ -109,7 +109,7 @@ void shard_service::conversations(event& e) {
         return;
     db_.conversations(
         shard_, d->user,
-        [ack = std::move(e.ack)](std::vector<store::conversation_summary> list) mutable {
+        [ack = std::move(e.ack)](const std::vector<store::conversation_summary>& list) mutable {
             reply(ack, fmt::format(R"({{"ok":true,"conversations":{}}})", summaries_json(list)));
         });
 }
@@ -135,7 +135,7 @@ void shard_service::group_create(event& e) {
     std::string title(string_field(a, "title").value_or(""));
     db_.create_group(
         shard_, d->user, std::move(title), std::move(members), cap,
-        [this, ack = std::move(e.ack), user = d->user](store::group_result res) mutable {
+        [this, ack = std::move(e.ack), user = d->user](const store::group_result& res) mutable {
             if (res.code != store::status::ok)
                 return reply_error(ack, res.code);
             auto members = members_json(res.members);
@@ -158,7 +158,7 @@ void shard_service::group_change(event& e, bool join) {
     if (!conversation)
         return reply(e.ack, error_json("bad_request"));
     auto done = [this, ack = std::move(e.ack), user = d->user,
-                 join](store::group_result res) mutable {
+                 join](const store::group_result& res) mutable {
         if (res.code != store::status::ok)
             return reply_error(ack, res.code);
         auto members = members_json(res.members);
@@ -186,7 +186,7 @@ void shard_service::group_members(event& e) {
     if (!conversation)
         return reply(e.ack, error_json("bad_request"));
     db_.members(shard_, d->user, std::string(*conversation),
-                [ack = std::move(e.ack)](store::group_result res) mutable {
+                [ack = std::move(e.ack)](const store::group_result& res) mutable {
                     if (res.code != store::status::ok)
                         return reply_error(ack, res.code);
                     reply(ack,
@@ -237,13 +237,14 @@ void shard_service::typing(event& e) {
         io_.emit("typing", note, {.to = {room_of(first), room_of(second)}, .skip = {e.sid}});
         return reply(e.ack, R"({"ok":true})");
     }
-    db_.members(shard_, d->user, id,
-                [this, ack = std::move(e.ack), note, sid = e.sid](store::group_result res) mutable {
-                    if (res.code != store::status::ok)
-                        return reply_error(ack, res.code);
-                    io_.emit("typing", note, {.to = rooms_of(res.members), .skip = {sid}});
-                    reply(ack, R"({"ok":true})");
-                });
+    db_.members(
+        shard_, d->user, id,
+        [this, ack = std::move(e.ack), note, sid = e.sid](const store::group_result& res) mutable {
+            if (res.code != store::status::ok)
+                return reply_error(ack, res.code);
+            io_.emit("typing", note, {.to = rooms_of(res.members), .skip = {sid}});
+            reply(ack, R"({"ok":true})");
+        });
 }
 
 void shard_service::presence(event& e) {
@@ -262,7 +263,7 @@ void shard_service::presence(event& e) {
         users.emplace_back(user);
     }
     db_.presence(shard_, std::move(users),
-                 [ack = std::move(e.ack)](std::vector<store::presence_state> list) mutable {
+                 [ack = std::move(e.ack)](const std::vector<store::presence_state>& list) mutable {
                      std::string out = "[";
                      for (const auto& p : list) {
                          if (out.size() > 1)

@@ -7,7 +7,7 @@ namespace imedge::im {
 
 void register_im(server::app& server, im_runtime& rt) {
     rt.services.resize(server.options().shards);
-    server.on_shard_start([&rt](server_ref io) {
+    server.on_shard_start([&rt](const server_ref& io) {
         auto index = io.shard_index();
         auto service = std::make_unique<shard_service>(io, *rt.db, rt.verifier, rt.options);
         auto* raw = service.get();
@@ -17,7 +17,7 @@ void register_im(server::app& server, im_runtime& rt) {
             [ex = io.get_executor()](std::function<void()> f) {
                 boost::asio::post(ex, std::move(f));
             },
-            [raw](store::feed_batch batch) { raw->on_feed(batch); });
+            [raw](const store::feed_batch& batch) { raw->on_feed(batch); });
     });
     auto on = [&rt](server::event& e) -> shard_service& {
         return *rt.services[e.io.shard_index()];
@@ -25,7 +25,7 @@ void register_im(server::app& server, im_runtime& rt) {
     server.of("/")
         .on_connect(
             [&rt](connect_request& r) { return rt.services[r.io.shard_index()]->on_connect(r); })
-        .on_disconnect([&rt](server_ref io, std::string_view sid, std::string_view) {
+        .on_disconnect([&rt](const server_ref& io, std::string_view sid, std::string_view) {
             rt.services[io.shard_index()]->on_disconnect(sid);
         })
         .on("sync", [on](event& e) { on(e).sync(e); })

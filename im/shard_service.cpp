@@ -114,8 +114,8 @@ void shard_service::apply(const std::string& sid, const std::string& conversatio
         return;
     if (step.fetch_after) {
         db_.read(shard_, {conversation, d->user, *step.fetch_after, 0, fetch_page},
-                 [this, sid, conversation](store::read_result r) {
-                     fetched(sid, conversation, std::move(r));
+                 [this, sid, conversation](const store::read_result& r) {
+                     fetched(sid, conversation, r);
                  });
     }
     if (!d->catching_up.empty())
@@ -123,7 +123,7 @@ void shard_service::apply(const std::string& sid, const std::string& conversatio
 }
 
 void shard_service::fetched(const std::string& sid, const std::string& conversation,
-                            store::read_result r) {
+                            const store::read_result& r) {
     auto* d = find(sid);
     if (!d)
         return;
@@ -177,7 +177,7 @@ void shard_service::sync(event& e) {
     d->synced = true;
     d->sync_ack = std::move(e.ack);
     db_.conversations(shard_, d->user,
-                      [this, sid = e.sid](std::vector<store::conversation_summary> list) {
+                      [this, sid = e.sid](const std::vector<store::conversation_summary>& list) {
                           auto* d = find(sid);
                           if (!d)
                               return;
@@ -199,7 +199,7 @@ void shard_service::sync(event& e) {
 }
 
 void shard_service::announce(const std::string& user, bool online) {
-    db_.set_presence(shard_, user, online, [this](store::presence_change change) {
+    db_.set_presence(shard_, user, online, [this](const store::presence_change& change) {
         if (!change.changed || change.contacts.empty())
             return;
         std::vector<std::string> rooms;
@@ -212,6 +212,7 @@ void shard_service::announce(const std::string& user, bool online) {
 
 std::vector<std::string> shard_service::rooms_of(const std::vector<store::member>& members) const {
     std::vector<std::string> rooms;
+    rooms.reserve(members.size());
     for (const auto& m : members)
         rooms.push_back(room_of(m.user));
     return rooms;

@@ -64,7 +64,8 @@ private:
     /// bad_request and returns nullptr when either is missing.
     device* parse(event& e, simdjson::dom::object& args);
     void apply(const std::string& sid, const std::string& conversation, cursor_step step);
-    void fetched(const std::string& sid, const std::string& conversation, store::read_result r);
+    void fetched(const std::string& sid, const std::string& conversation,
+                 const store::read_result& r);
     void finish_sync(const std::string& sid);
     void deliver(const std::string& sid, const store::message& m);
     std::string room_of(std::string_view user) const {

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -90,9 +91,7 @@ int print_token(int argc, char** argv) {
     return 0;
 }
 
-} // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
     if (argc >= 2 && std::string_view(argv[1]) == "token")
         return print_token(argc, argv);
     if (argc >= 2 && (std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h"))
@@ -101,6 +100,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> rest;
     auto options = parse_or_exit(argc, argv, rest);
     std::vector<char*> server_argv;
+    server_argv.reserve(rest.size());
     for (auto& a : rest)
         server_argv.push_back(a.data());
     server::server_options server_defaults;
@@ -124,7 +124,7 @@ int main(int argc, char** argv) {
                    "{}/dev-jwt-secret)\n",
                    runtime.options.jwt.key, runtime.options.data_dir);
         fmt::print("imedge: development token for user \"dev\": {}\n",
-                   im::mint_token(runtime.options.jwt, "dev", unix_now(), 24 * 3600));
+                   im::mint_token(runtime.options.jwt, "dev", unix_now(), std::int64_t{24} * 3600));
     }
 
     // Signals are installed before the shards start so none is lost; on one, the store
@@ -153,4 +153,18 @@ int main(int argc, char** argv) {
     });
     signals_context.run();
     return 0;
+}
+
+} // namespace
+
+// The root: what nothing below expected (a failed start-up, say) is reported once, here.
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "imedge: %s\n", e.what());
+    } catch (...) {
+        std::fprintf(stderr, "imedge: unknown exception\n");
+    }
+    return 1;
 }

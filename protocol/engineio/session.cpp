@@ -166,6 +166,8 @@ void session::on_get(bool outbox_empty, session_actions& out) {
         noop_due_ = false;
         out.push(action::answer_get{with});
     };
+    // NOLINTBEGIN(bugprone-branch-clone): two conditions answer noop, apart, because the order of
+    // the checks is the rule (a payload or a close goes before the probe's noop).
     if (noop_due_ || writer_ != transport::polling)
         answer(action::get_answer::noop);
     else if (!outbox_empty)
@@ -178,6 +180,7 @@ void session::on_get(bool outbox_empty, session_actions& out) {
         answer(action::get_answer::noop);
     else
         out.push(action::park_get{});
+    // NOLINTEND(bugprone-branch-clone)
 }
 
 void session::on_deadline(input::deadline_fired d, clock::time_point now, session_actions& out) {

@@ -65,9 +65,10 @@ class shards_server final : public running_server {
 public:
     explicit shards_server(const app_config& config)
         : mesh_(config.options.shards, config.options.limits.ring_capacity,
-                config.options.limits.ring_bytes) {
+                config.options.limits.ring_bytes),
+          metrics_(config.options.shards) {
         for (std::size_t i = 0; i < config.options.shards; ++i)
-            shards_.push_back(std::make_unique<shard>(i, config, mesh_));
+            shards_.push_back(std::make_unique<shard>(i, config, mesh_, metrics_));
         mesh_.set_callbacks(
             [this](std::size_t to) {
                 asio::post(shards_[to]->context(), [s = shards_[to].get()] { s->drain_mesh(); });
@@ -94,9 +95,7 @@ public:
                    [s, nsp = std::move(nsp), f = std::move(f)] { f(server_ref(*s, nsp)); });
     }
 
-    shard_counters counters(std::size_t index) const override {
-        return shards_.at(index)->metrics().snapshot();
-    }
+    shard_counters counters(std::size_t index) const override { return metrics_[index].snapshot(); }
 
     void stop() override {
         if (stopped_)
@@ -110,6 +109,7 @@ public:
 
 private:
     shard_mesh mesh_;
+    metrics_board metrics_; // before the shards: they write into it until they are gone
     std::vector<std::unique_ptr<shard>> shards_;
     std::vector<std::thread> threads_;
     std::uint16_t port_ = 0;

@@ -21,6 +21,9 @@ struct shard_counters {
     std::uint64_t mesh_overflowed = 0;    // of those, how many found their ring full
     std::uint64_t refused_joins = 0;      // joins refused by max_rooms_per_socket, counted on
                                           // the socket's shard (cross-shard ones included)
+    std::uint64_t parked_gets = 0;        // long-polling GETs held open, waiting for data
+    std::uint64_t pings_sent = 0;         // Engine.IO pings queued to clients
+    std::uint64_t pongs_received = 0;     // Engine.IO pongs received from clients
 };
 
 } // namespace imedge::server

@@ -9,14 +9,15 @@
 
 namespace imedge::server {
 
-deadline_scheduler::deadline_scheduler(executor ex, clock::duration ping_interval,
+deadline_scheduler::deadline_scheduler(const executor& ex, clock::duration ping_interval,
                                        clock::duration ping_timeout,
                                        clock::duration connect_timeout)
     : lanes_({ping_interval, ping_timeout, connect_timeout}), timer_(ex) {}
 
 void deadline_scheduler::start() {
-    asio::co_spawn(timer_.get_executor(), run(),
-                   [](std::exception_ptr e) { log_coroutine_exception(e, "deadline scheduler"); });
+    asio::co_spawn(timer_.get_executor(), run(), [](const std::exception_ptr& e) {
+        log_coroutine_exception(e, "deadline scheduler");
+    });
 }
 
 void deadline_scheduler::stop() {

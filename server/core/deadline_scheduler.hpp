@@ -22,8 +22,8 @@ public:
     using lane = protocol::engineio::lane;
     using clock = std::chrono::steady_clock;
 
-    deadline_scheduler(executor ex, clock::duration ping_interval, clock::duration ping_timeout,
-                       clock::duration connect_timeout);
+    deadline_scheduler(const executor& ex, clock::duration ping_interval,
+                       clock::duration ping_timeout, clock::duration connect_timeout);
 
     void start();
     void stop();

@@ -4,7 +4,9 @@
 #include "server/api/counters.hpp"
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 
 namespace imedge::server {
 
@@ -43,14 +45,54 @@ struct alignas(64) shard_metrics {
     shard_counter mesh_sent;          // cross-shard messages sent
     shard_counter mesh_overflowed;    // of those, how many found their ring full
     shard_counter refused_joins;      // room joins refused by max_rooms_per_socket (any caller)
+    shard_counter parked_gets;        // long-polling GETs held open, waiting for data (gauge)
+    shard_counter pings_sent;         // Engine.IO pings queued to clients
+    shard_counter pongs_received;     // Engine.IO pongs received from clients
 
     shard_counters snapshot() const {
         return {accepted.get(),        accept_backoffs.get(),  slow_readers.get(),
                 handed_over.get(),     forwarded.get(),        forward_timeouts.get(),
                 sessions.get(),        pending_sessions.get(), refused_handshakes.get(),
                 refused_origins.get(), mesh_sent.get(),        mesh_overflowed.get(),
-                refused_joins.get()};
+                refused_joins.get(),   parked_gets.get(),      pings_sent.get(),
+                pongs_received.get()};
     }
+};
+
+/// Every shard's metrics in one place, so any shard can sum a field over all of them (GET
+/// /healthz) without asking the others. Created before the shards and destroyed after them
+/// (their coroutine frames still update counters while they unwind); shard i writes slot i only.
+class metrics_board {
+public:
+    explicit metrics_board(std::size_t shards)
+        : slots_(std::make_unique<shard_metrics[]>(shards)), size_(shards) {}
+
+    std::size_t size() const { return size_; }
+    shard_metrics& operator[](std::size_t shard) { return slots_[shard]; }
+    const shard_metrics& operator[](std::size_t shard) const { return slots_[shard]; }
+    /// One field summed over the shards: each term exact at a recent moment (relaxed loads).
+    std::uint64_t sum(shard_counter shard_metrics::*field) const {
+        std::uint64_t total = 0;
+        for (std::size_t i = 0; i < size_; ++i)
+            total += (slots_[i].*field).get();
+        return total;
+    }
+
+private:
+    std::unique_ptr<shard_metrics[]> slots_;
+    std::size_t size_;
+};
+
+/// Holds a gauge one higher for as long as it lives (a parked GET, while it waits).
+class gauge_hold {
+public:
+    explicit gauge_hold(shard_counter& gauge) : gauge_(gauge) { gauge_.add(); }
+    ~gauge_hold() { gauge_.sub(); }
+    gauge_hold(const gauge_hold&) = delete;
+    gauge_hold& operator=(const gauge_hold&) = delete;
+
+private:
+    shard_counter& gauge_;
 };
 
 } // namespace imedge::server

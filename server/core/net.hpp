@@ -22,6 +22,6 @@ using wake_timer =
 
 /// Logs an exception that escaped a coroutine started with co_spawn, or a handler of the
 /// program's; the server's own code does not catch anything else.
-void log_coroutine_exception(std::exception_ptr e, const char* where);
+void log_coroutine_exception(const std::exception_ptr& e, const char* where);
 
 } // namespace imedge::server

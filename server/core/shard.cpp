@@ -43,8 +43,8 @@ bool out_of_descriptors(const boost::system::error_code& ec) {
 
 } // namespace
 
-shard::shard(std::size_t index, const app_config& config, shard_mesh& mesh)
-    : index_(index), config_(config), mesh_(mesh),
+shard::shard(std::size_t index, const app_config& config, shard_mesh& mesh, metrics_board& board)
+    : index_(index), config_(config), mesh_(mesh), board_(board), metrics_(board[index]),
       admission_(config.options.limits.pending_sessions_per_address,
                  config.options.limits.pending_sessions, metrics_.pending_sessions),
       router_(make_routes(config)), acceptor_(context_), ids_(index),
@@ -94,7 +94,7 @@ void shard::run() {
     for (const auto& on_start : config_.on_shard_start)
         on_start(server_ref(*this, "/"));
     asio::co_spawn(context_, accept_loop(),
-                   [](std::exception_ptr e) { log_coroutine_exception(e, "accept loop"); });
+                   [](const std::exception_ptr& e) { log_coroutine_exception(e, "accept loop"); });
     context_.run();
 }
 
@@ -119,8 +119,9 @@ asio::awaitable<void> shard::accept_loop() {
         }
         boost::system::error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);
-        asio::co_spawn(context_, run_http_connection(*this, std::move(socket)),
-                       [](std::exception_ptr e) { log_coroutine_exception(e, "connection"); });
+        asio::co_spawn(
+            context_, run_http_connection(*this, std::move(socket)),
+            [](const std::exception_ptr& e) { log_coroutine_exception(e, "connection"); });
     }
 }
 
@@ -166,19 +167,21 @@ void shard::handle(std::size_t, rooms::shard_message&& m) {
                 asio::co_spawn(
                     context_,
                     run_http_connection(*this, std::move(socket), std::move(message.buffered)),
-                    [](std::exception_ptr e) { log_coroutine_exception(e, "adopted connection"); });
+                    [](const std::exception_ptr& e) {
+                        log_coroutine_exception(e, "adopted connection");
+                    });
             } else if constexpr (std::is_same_v<T, rooms::forwarded_request>) {
                 serve_forwarded(*this, std::move(message));
             } else if constexpr (std::is_same_v<T, rooms::plain_broadcast>) {
                 plain_.deliver(message);
             } else if constexpr (std::is_same_v<T, rooms::reply>) {
-                requests_.on_reply(std::move(message));
+                requests_.on_reply(std::forward<decltype(message)>(message));
             } else if constexpr (std::is_same_v<T, rooms::close_session>) {
                 if (auto s = engineio_.find(message.sid))
                     s->close(message.reason);
             } else {
                 static_assert(std::is_same_v<T, rooms::adapter_message>);
-                socketio_.on_message(std::move(message));
+                socketio_.on_message(std::forward<decltype(message)>(message));
             }
         },
         std::move(m));

@@ -32,7 +32,8 @@ class shard;
 /// post_* and request_stop, which are thread-safe.
 class shard {
 public:
-    shard(std::size_t index, const app_config& config, shard_mesh& mesh);
+    /// `board` outlives the shard; slot `index` is this shard's own metrics.
+    shard(std::size_t index, const app_config& config, shard_mesh& mesh, metrics_board& board);
     shard(const shard&) = delete;
     shard& operator=(const shard&) = delete;
 
@@ -59,6 +60,8 @@ public:
     /// Written only on this shard; read from anywhere (running_server::counters()).
     shard_metrics& metrics() { return metrics_; }
     const shard_metrics& metrics() const { return metrics_; }
+    /// Every shard's metrics, for sums over the server (read-only from here).
+    const metrics_board& all_metrics() const { return board_; }
     void count_slow_reader() { ++metrics_.slow_readers; }
     handshake_admission& admission() { return admission_; }
     const router& routes() const { return router_; }
@@ -111,9 +114,12 @@ private:
     std::size_t index_;
     const app_config& config_;
     shard_mesh& mesh_;
+    // In the board, which outlives the shard: coroutine frames the io_context still holds when
+    // it is destroyed may update counters.
+    const metrics_board& board_;
+    shard_metrics& metrics_;
     // Declared before the io_context: coroutine frames it still holds when it is destroyed
-    // may release admission tickets, update counters and refer to services.
-    shard_metrics metrics_;
+    // may release admission tickets and refer to services.
     handshake_admission admission_;
     service_table services_;
     router router_;

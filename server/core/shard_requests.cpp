@@ -9,7 +9,8 @@
 
 namespace imedge::server {
 
-shard_requests::shard_requests(executor ex, std::size_t self) : ex_(ex), self_(self), timer_(ex) {}
+shard_requests::shard_requests(const executor& ex, std::size_t self)
+    : ex_(ex), self_(self), timer_(ex) {}
 
 rooms::request_header shard_requests::open(std::size_t expected, std::chrono::milliseconds timeout,
                                            completion done) {

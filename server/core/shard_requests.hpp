@@ -24,7 +24,7 @@ public:
     using result = rooms::request_result<reply_body>;
     using completion = rooms::request_table<reply_body>::completion;
 
-    shard_requests(executor ex, std::size_t self);
+    shard_requests(const executor& ex, std::size_t self);
     shard_requests(const shard_requests&) = delete;
     shard_requests& operator=(const shard_requests&) = delete;
 

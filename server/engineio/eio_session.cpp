@@ -47,8 +47,11 @@ void eio_session::send(frame f) {
 
 void eio_session::receive(eio::packet&& p) {
     auto self = shared_from_this(); // the handler may close the session
+    if (p.type == packet_type::pong)
+        ++owner_->metrics().pongs_received;
     for (const auto& a : fsm_.resume(eio::input::packet_received{p.type}, eio::clock::now())) {
         if (std::holds_alternative<eio::action::deliver>(a))
+            // NOLINTNEXTLINE(bugprone-use-after-move): the machine delivers a packet at most once
             handler_->on_message(*this, std::move(p));
         else
             carry_out(a);
@@ -76,6 +79,8 @@ void eio_session::carry_out(const eio::session_action& a) {
             p.ping_timeout_ms = o.ping_timeout_ms;
             p.max_payload = o.max_payload;
             data = eio::open_packet_json(p);
+        } else if (q->type == packet_type::ping) {
+            ++owner_->metrics().pings_sent;
         }
         if (!queue_.push(text_frame(eio::encode_text_packet(q->type, data))) &&
             fsm_.accepts_packets()) {

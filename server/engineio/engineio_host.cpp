@@ -44,7 +44,7 @@ void spawn_websocket(shard& owner, std::unique_ptr<ws_stream> ws, std::shared_pt
                      websocket_start start) {
     owner.connection_opened(); // before the HTTP side lets go of its count
     asio::co_spawn(owner.context(), serve_websocket(owner, std::move(ws), std::move(s), start),
-                   [&owner](std::exception_ptr e) {
+                   [&owner](const std::exception_ptr& e) {
                        log_coroutine_exception(e, "websocket");
                        owner.connection_closed();
                    });

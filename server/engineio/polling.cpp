@@ -25,7 +25,10 @@ asio::awaitable<connection_next> serve_poll_get(std::shared_ptr<eio_session> s, 
             co_return co_await respond_error(ex, o, e->error);
         if ((answer = find_action<act::answer_get>(acts)))
             break;
-        co_await q.wait();
+        {
+            gauge_hold parked(s->owner().metrics().parked_gets); // for /healthz
+            co_await q.wait();
+        }
         acts = s->feed(eio::input::get_woken{q.frames().empty()});
     }
 

@@ -13,7 +13,7 @@ asio::awaitable<void> send_queue::wait() {
     co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
 }
 
-void log_coroutine_exception(std::exception_ptr e, const char* where) {
+void log_coroutine_exception(const std::exception_ptr& e, const char* where) {
     if (!e)
         return;
     try {

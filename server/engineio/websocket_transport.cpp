@@ -228,7 +228,7 @@ asio::awaitable<void> run_websocket(std::shared_ptr<eio_session> s, WsStream& ws
     writer_done.expires_at(std::chrono::steady_clock::time_point::max());
     bool finished = false;
     std::exception_ptr writer_error;
-    asio::co_spawn(ex, write_packets(s, ws), [&](std::exception_ptr e) {
+    asio::co_spawn(ex, write_packets(s, ws), [&](const std::exception_ptr& e) {
         finished = true;
         writer_error = e;
         if (e) {
@@ -247,6 +247,7 @@ asio::awaitable<void> run_websocket(std::shared_ptr<eio_session> s, WsStream& ws
         reader_error = std::current_exception();
         session->feed(eio::input::transport_lost{false}); // ends the writer
     }
+    // NOLINTNEXTLINE(bugprone-infinite-loop): the writer's completion handler sets it
     while (!finished)
         co_await writer_done.async_wait(use_tuple);
     if (reader_error)

@@ -28,10 +28,16 @@ asio::awaitable<connection_next> serve_plain(shard& s, http_exchange& ex,
 }
 
 // A load balancer's liveness probe: answered by the shard that accepted it, so a shard whose
-// loop is stuck stops answering its share.
+// loop is stuck stops answering its share. Its gauges, summed over all shards without asking
+// them, let a test wait for what the server has seen (a parked GET, a ping) instead of guessing.
 asio::awaitable<connection_next> serve_healthz(shard& s, http_exchange& ex) {
-    co_return co_await respond(ex, s.options(), http::status::ok, "application/json",
-                               fmt::format(R"({{"status":"ok","shard":{}}})", s.index()));
+    const auto& m = s.all_metrics();
+    co_return co_await respond(
+        ex, s.options(), http::status::ok, "application/json",
+        fmt::format(
+            R"({{"status":"ok","shard":{},"sessions":{},"parked_gets":{},"pings_sent":{},"pongs_received":{}}})",
+            s.index(), m.sum(&shard_metrics::sessions), m.sum(&shard_metrics::parked_gets),
+            m.sum(&shard_metrics::pings_sent), m.sum(&shard_metrics::pongs_received)));
 }
 
 } // namespace
@@ -43,9 +49,12 @@ router make_routes(const app_config& config) {
     if (!config.namespaces.empty())
         r.add(config.options.socketio_path, method_set::any(),
               engineio_route(config.options.socketio_path));
-    for (const auto& [path, handler] : config.websocket_endpoints)
-        r.add(path, method_set::of({http::verb::get}),
+    // Not a structured binding: clang (clang-tidy) cannot capture one in a lambda yet.
+    for (const auto& endpoint : config.websocket_endpoints) {
+        const auto& handler = endpoint.second;
+        r.add(endpoint.first, method_set::of({http::verb::get}),
               [&handler](shard& s, http_exchange& ex) { return serve_plain(s, ex, handler); });
+    }
     r.add("/healthz", method_set::of({http::verb::get}), serve_healthz);
     return r;
 }

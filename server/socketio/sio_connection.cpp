@@ -111,26 +111,27 @@ void sio_connection::connect(eio_session& s, inbound_packet&& p) {
             log_coroutine_exception(std::current_exception(), "connect handler");
             result = connect_result::reject("Internal server error");
         }
-        finish_connect(socket, std::move(result));
+        finish_connect(socket, result);
     } else if (handlers.coro_connect()) {
         auto& handler = handlers.coro_connect();
         std::weak_ptr<sio_socket> weak = socket;
         asio::co_spawn(owner_.get_executor(), handler(std::move(request)),
-                       [this, weak](std::exception_ptr e, connect_result result) {
+                       [this, weak](const std::exception_ptr& e, connect_result result) {
                            log_coroutine_exception(e, "connect handler");
                            auto socket = weak.lock();
                            if (!socket || socket->session().is_closed())
                                return;
                            if (e)
                                result = connect_result::reject("Internal server error");
-                           finish_connect(std::move(socket), std::move(result));
+                           finish_connect(socket, result);
                        });
     } else {
         finish_connect(socket, connect_result::accept());
     }
 }
 
-void sio_connection::finish_connect(std::shared_ptr<sio_socket> socket, connect_result result) {
+void sio_connection::finish_connect(const std::shared_ptr<sio_socket>& socket,
+                                    const connect_result& result) {
     if (!socket->connecting())
         return;
     if (!result.accepted) {
@@ -178,7 +179,7 @@ void sio_connection::dispatch(sio_socket& socket, inbound_packet&& p) {
         } else {
             asio::co_spawn(
                 owner_.get_executor(), entry->coro(std::move(e)),
-                [](std::exception_ptr ex) { log_coroutine_exception(ex, "event handler"); });
+                [](const std::exception_ptr& ex) { log_coroutine_exception(ex, "event handler"); });
         }
         return;
     }

@@ -43,7 +43,7 @@ public:
 private:
     void handle(eio_session& s, inbound_packet&& p);
     void connect(eio_session& s, inbound_packet&& p);
-    void finish_connect(std::shared_ptr<sio_socket> socket, connect_result result);
+    void finish_connect(const std::shared_ptr<sio_socket>& socket, const connect_result& result);
     void dispatch(sio_socket& socket, inbound_packet&& p);
     std::shared_ptr<sio_socket> find(std::string_view nsp) const;
     static void fail(eio_session& s);

@@ -6,7 +6,8 @@ import {
   RS, WsPeer, assertSessionGone, eioUrl, openPolling, pollGet, pollPackets, pollPost, request, splitPayload,
 } from "./lib/raw.mjs";
 import { imedgeOnly, servers } from "./lib/env.mjs";
-import { sleep, withTimeout } from "./lib/wait.mjs";
+import { parkGet } from "./lib/health.mjs";
+import { withTimeout } from "./lib/wait.mjs";
 
 const PATH = "/engine.io/";
 const peers = [];
@@ -134,8 +135,7 @@ describe("Engine.IO v4 polling", () => {
 
   test("a pending GET is answered when a message arrives", async () => {
     const { sid } = await openPolling(servers.eioEcho, PATH);
-    const pending = pollGet(servers.eioEcho, PATH, sid);
-    await sleep(100); // let the GET park on the server
+    const { response: pending } = await parkGet(servers.eioEcho, () => pollGet(servers.eioEcho, PATH, sid));
     await pollPost(servers.eioEcho, PATH, sid, "4wake");
     const res = await pending;
     assert.equal(res.status, 200);
@@ -144,8 +144,7 @@ describe("Engine.IO v4 polling", () => {
 
   test("a second concurrent GET ends the session", async () => {
     const { sid } = await openPolling(servers.eioEcho, PATH);
-    const first = pollGet(servers.eioEcho, PATH, sid);
-    await sleep(100); // the first GET is parked on the server
+    const { response: first } = await parkGet(servers.eioEcho, () => pollGet(servers.eioEcho, PATH, sid));
     const second = await pollGet(servers.eioEcho, PATH, sid);
     assert.equal(second.status, 400, `second GET: ${second.status} ${second.text}`);
     const firstRes = await first; // released, not left hanging
@@ -163,8 +162,7 @@ describe("Engine.IO v4 polling", () => {
   // engine.io's polling transport: a close from the client answers the parked GET with a noop.
   test("a close packet POSTed while a GET is parked answers that GET with a noop 6; the session is gone", async () => {
     const { sid } = await openPolling(servers.eioEcho, PATH);
-    const parked = pollGet(servers.eioEcho, PATH, sid);
-    await sleep(100); // the GET is parked on the server
+    const { response: parked } = await parkGet(servers.eioEcho, () => pollGet(servers.eioEcho, PATH, sid));
     assert.equal((await pollPost(servers.eioEcho, PATH, sid, "1")).text, "ok");
     const released = await withTimeout(parked, 3000, "the parked GET to be answered");
     assert.equal(released.status, 200);
@@ -200,8 +198,7 @@ describe("Engine.IO v4 upgrade", () => {
   test("2probe/3probe/5 with a pending GET released by a noop 6; polling refused afterwards", async () => {
     const port = servers.eioEcho;
     const { sid } = await openPolling(port, PATH);
-    const pending = pollGet(port, PATH, sid);
-    await sleep(100); // the GET is parked on the server
+    const { response: pending } = await parkGet(port, () => pollGet(port, PATH, sid));
     const peer = await wsSession(port, { sid });
     peer.send("2probe");
     assert.equal(await peer.next(), "3probe");
@@ -241,12 +238,13 @@ describe("Engine.IO v4 upgrade", () => {
     const a = new WsPeer(url);
     const b = new WsPeer(url);
     peers.push(a, b);
-    const outcomes = await Promise.all([a, b].map((p) =>
-      withTimeout(p.opened.then(() => Promise.race([p.closed.then(() => "closed"), sleep(1500).then(() => "open")])),
-        5000, "both handshakes")));
-    // Exactly one is closed by the server; the other is the upgrade.
-    const [kept] = [a, b].filter((p, i) => outcomes[i] === "open");
-    assert.deepEqual(outcomes.slice().sort(), ["closed", "open"], `outcomes ${outcomes}`);
+    await withTimeout(Promise.all([a.opened, b.opened]), 5000, "both handshakes");
+    // The server closes one of them (its close is the signal); the other is the upgrade, which
+    // the probe below proves is open.
+    const closed = await withTimeout(Promise.race([a.closed.then(() => a), b.closed.then(() => b)]),
+      5000, "the server to close one of the two");
+    const kept = closed === a ? b : a;
+    assert.equal(kept.isClosed, false, "both WebSockets were closed");
     kept.send("2probe");
     assert.equal(await kept.next(), "3probe");
     kept.send("5");
@@ -296,8 +294,8 @@ describe("Engine.IO v4 heartbeat (--ping-interval 300 --ping-timeout 200)", () =
       setTimeout(() => { if (!peer.isClosed) peer.send("3"); }, 120);
     }
     assert.ok(pings >= 3, `only ${pings} pings in 1600 ms`);
-    await sleep(150);
-    assert.equal(peer.isClosed, false, "closed although every pong came within pingTimeout");
+    // The server pinging again is its word that it took the last late pong.
+    assert.equal(await peer.next(1500), "2", "closed although every pong came within pingTimeout");
   });
 
   test("websocket: a client that pongs stays connected", async () => {
@@ -337,8 +335,9 @@ describe("Engine.IO v4 heartbeat (--ping-interval 300 --ping-timeout 200)", () =
 
   test("polling: a client that never pongs loses its session", async () => {
     const { sid } = await openPolling(port(), PATH);
-    await sleep(300 + 200 + 700);
-    await assertSessionGone(port(), PATH, sid, 1500);
+    const ping = await pollGet(port(), PATH, sid);
+    assert.deepEqual(splitPayload(ping.text), ["2"], "the server pings");
+    await assertSessionGone(port(), PATH, sid, 200 + 3000); // not answered: gone after pingTimeout
   });
 
   test("polling: a client that pongs keeps its session", async () => {
@@ -437,8 +436,7 @@ describe("Engine.IO v4 polling, one TCP connection per request (cross-shard hand
   test("a parked GET is woken by a POST that arrives on another connection", async () => {
     for (let i = 0; i < 5; i++) {
       const { sid } = await openPolling(servers.eioEcho, PATH, fresh);
-      const pending = pollGet(servers.eioEcho, PATH, sid, fresh);
-      await sleep(50); // the GET is parked on the server
+      const { response: pending } = await parkGet(servers.eioEcho, () => pollGet(servers.eioEcho, PATH, sid, fresh));
       assert.equal((await pollPost(servers.eioEcho, PATH, sid, `4wake-${i}`, fresh)).text, "ok");
       const res = await pending;
       assert.equal(res.status, 200);
@@ -449,8 +447,7 @@ describe("Engine.IO v4 polling, one TCP connection per request (cross-shard hand
   test("a second concurrent GET on another connection ends the session", async () => {
     for (let i = 0; i < 3; i++) {
       const { sid } = await openPolling(servers.eioEcho, PATH, fresh);
-      const first = pollGet(servers.eioEcho, PATH, sid, fresh);
-      await sleep(50);
+      const { response: first } = await parkGet(servers.eioEcho, () => pollGet(servers.eioEcho, PATH, sid, fresh));
       const second = await pollGet(servers.eioEcho, PATH, sid, fresh);
       assert.equal(second.status, 400, `second GET: ${second.status} ${second.text}`);
       const firstRes = await first;
@@ -463,8 +460,7 @@ describe("Engine.IO v4 polling, one TCP connection per request (cross-shard hand
   test("upgrade with the parked GET and the WebSocket on different connections", async () => {
     for (let i = 0; i < 3; i++) {
       const { sid } = await openPolling(servers.eioEcho, PATH, fresh);
-      const pending = pollGet(servers.eioEcho, PATH, sid, fresh);
-      await sleep(50);
+      const { response: pending } = await parkGet(servers.eioEcho, () => pollGet(servers.eioEcho, PATH, sid, fresh));
       const peer = await wsSession(servers.eioEcho, { sid });
       peer.send("2probe");
       assert.equal(await peer.next(), "3probe");

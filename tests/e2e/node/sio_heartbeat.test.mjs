@@ -5,7 +5,7 @@ import { afterEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { io } from "socket.io-client";
 import { MODES, httpUrl, servers } from "./lib/env.mjs";
-import { nextEvent, sleep } from "./lib/wait.mjs";
+import { nextEvent, withTimeout } from "./lib/wait.mjs";
 
 const open = [];
 afterEach(() => {
@@ -27,11 +27,17 @@ for (const mode of MODES) {
       let pings = 0;
       await nextEvent(socket, "connect", 5000);
       socket.io.engine.on("ping", () => pings++);
+      // Resolves once the client has seen `n` pings in all: the server's pings mark the time.
+      const pinged = (n) => withTimeout(new Promise((resolve) => {
+        const check = () => { if (pings >= n) { socket.io.engine.off("ping", check); resolve(); } };
+        socket.io.engine.on("ping", check);
+        check();
+      }), 10000, `${n} pings (got ${pings})`);
       for (let i = 0; i < 5; i++) {
         assert.equal(await socket.timeout(3000).emitWithAck("message-with-ack", i), i);
-        await sleep(200);
+        await pinged(i + 1); // one ack per ping period: traffic and pings interleave
       }
-      await sleep(1000); // idle
+      await pinged(pings + 3); // idle for three ping periods
       assert.equal(disconnected, null, `disconnected: ${disconnected}`);
       assert.ok(pings >= 4, `only ${pings} pings`);
       assert.equal(await socket.timeout(3000).emitWithAck("message-with-ack", "end"), "end");

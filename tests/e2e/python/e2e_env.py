@@ -2,6 +2,7 @@
 import os
 import queue
 import signal
+import time
 import unittest
 
 HOST = '127.0.0.1'
@@ -86,3 +87,24 @@ def broadcasts_until(inbox, sentinel, timeout=5):
 
 class SkipMode(unittest.SkipTest):
     pass
+
+
+def health(server_port):
+    """GET /healthz: gauges summed over the server's shards (README.md, "GET /healthz")."""
+    import json
+    import urllib.request
+    with urllib.request.urlopen('http://%s:%d/healthz' % (HOST, server_port), timeout=3) as res:
+        return json.loads(res.read())
+
+
+def wait_for(server_port, predicate, what, timeout=10.0):
+    """Polls /healthz until predicate(answer) holds: waiting on what the server has seen instead
+    of sleeping. The bound is generous (ThreadSanitizer on a loaded machine)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        last = health(server_port)
+        if predicate(last):
+            return last
+        if time.monotonic() > deadline:
+            raise AssertionError('timed out after %s s waiting for %s: %s' % (timeout, what, last))
+        time.sleep(0.01)  # the poll period, not a guess at the server's state

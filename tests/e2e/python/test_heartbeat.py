@@ -6,11 +6,21 @@ import unittest
 
 import socketio
 
-from e2e_env import HOST, MODES, DeadlineMixin, port
+from e2e_env import HOST, MODES, DeadlineMixin, health, port, wait_for
+
+
+def hb_port():
+    return port('IMEDGE_E2E_SIO_DEMO_HB_PORT')
 
 
 def hb_url():
-    return 'http://%s:%d' % (HOST, port('IMEDGE_E2E_SIO_DEMO_HB_PORT'))
+    return 'http://%s:%d' % (HOST, hb_port())
+
+
+def pinged_and_ponged(before, n):
+    """True once the server has sent n more pings and had n more pongs than in `before`."""
+    return lambda h: (h['pings_sent'] >= before['pings_sent'] + n and
+                      h['pongs_received'] >= before['pongs_received'] + n)
 
 
 class SyncHeartbeatCase(DeadlineMixin):
@@ -29,9 +39,11 @@ class SyncHeartbeatCase(DeadlineMixin):
         c.connect(hb_url(), transports=self.transports, wait_timeout=5)
         try:
             for i in range(5):
+                before = health(hb_port())
                 self.assertEqual(c.call('message-with-ack', i, timeout=5), i)
-                time.sleep(0.2)
-            time.sleep(1.0)  # idle for three ping periods
+                wait_for(hb_port(), pinged_and_ponged(before, 1), 'a ping period')
+            # Idle for three ping periods, counted by the server's pings and the client's pongs.
+            wait_for(hb_port(), pinged_and_ponged(health(hb_port()), 3), 'three ping periods')
             self.assertEqual(gone, [], 'disconnected during the heartbeat test')
             self.assertEqual(c.call('message-with-ack', 'end', timeout=5), 'end')
         finally:
@@ -57,9 +69,14 @@ class AsyncHeartbeatCase(DeadlineMixin):
         await c.connect(hb_url(), transports=self.transports, wait_timeout=5)
         try:
             for i in range(5):
+                before = await asyncio.to_thread(health, hb_port())
                 self.assertEqual(await c.call('message-with-ack', i, timeout=5), i)
-                await asyncio.sleep(0.2)
-            await asyncio.sleep(1.0)
+                await asyncio.to_thread(wait_for, hb_port(), pinged_and_ponged(before, 1),
+                                        'a ping period')
+            # Idle for three ping periods, counted by the server's pings and the client's pongs.
+            before = await asyncio.to_thread(health, hb_port())
+            await asyncio.to_thread(wait_for, hb_port(), pinged_and_ponged(before, 3),
+                                    'three ping periods')
             self.assertEqual(gone, [], 'disconnected during the heartbeat test')
             self.assertEqual(await c.call('message-with-ack', 'end', timeout=5), 'end')
         finally:
