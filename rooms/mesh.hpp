@@ -113,8 +113,12 @@ public:
         for (std::size_t to = 0; to < shards_; ++to) {
             auto& lane = at(from, to);
             bool moved = false;
-            while (!lane.overflow.empty() && push(lane, lane.overflow.front().get())) {
-                lane.overflow_bytes -= lane.overflow.front()->bytes;
+            while (!lane.overflow.empty()) {
+                // Read before the push: once in the ring, the receiver may free the node.
+                std::size_t bytes = lane.overflow.front()->bytes;
+                if (!push(lane, lane.overflow.front().get()))
+                    break;
+                lane.overflow_bytes -= bytes;
                 lane.overflow.front().release();
                 lane.overflow.pop_front();
                 moved = true;
