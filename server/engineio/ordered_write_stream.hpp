@@ -28,29 +28,14 @@ namespace beast = boost::beast;
 /// frees the send buffer at once, the peer sees a reset) and fails every pending operation. One
 /// timer, re-armed lazily: a write costs a clock read, not a timer operation.
 ///
-/// Shard-local. The state lives behind a shared_ptr so that the timer's handler can tell that
-/// the stream is gone.
+/// Shard-local. The state is held inline, beside the socket that every write touches anyway,
+/// not in an allocation of its own; the gate timer is made only when two writers meet. The
+/// watchdog's handler finds the stream through `alive_`, which the destructor clears, because a
+/// handler already queued cannot be cancelled.
 template <class NextLayer> class ordered_write_stream {
     using clock = std::chrono::steady_clock;
     using timer_type = asio::basic_waitable_timer<clock, asio::wait_traits<clock>,
                                                   typename NextLayer::executor_type>;
-    struct state : std::enable_shared_from_this<state> {
-        template <class... Args>
-        explicit state(Args&&... args)
-            : next(std::forward<Args>(args)...), gate(next.get_executor()),
-              timer(next.get_executor()) {
-            gate.expires_at(clock::time_point::max());
-        }
-        NextLayer next;
-        timer_type gate;  // waiters for the write in progress; cancelled when it ends
-        timer_type timer; // the deadline watchdog
-        clock::duration write_timeout = std::chrono::seconds(30);
-        clock::time_point write_due = clock::time_point::max();
-        clock::time_point close_due = clock::time_point::max();
-        clock::time_point armed_for = clock::time_point::max();
-        std::size_t waiters = 0;
-        bool writing = false;
-    };
 
 public:
     using next_layer_type = NextLayer;
@@ -58,27 +43,33 @@ public:
 
     template <class... Args>
     explicit ordered_write_stream(Args&&... args)
-        : s_(std::make_shared<state>(std::forward<Args>(args)...)) {}
+        : next_(std::forward<Args>(args)...), timer_(next_.get_executor()) {}
+    ordered_write_stream(const ordered_write_stream&) = delete;
+    ordered_write_stream& operator=(const ordered_write_stream&) = delete;
+    ~ordered_write_stream() {
+        if (alive_)
+            *alive_ = nullptr;
+    }
 
-    executor_type get_executor() { return s_->next.get_executor(); }
-    NextLayer& next_layer() { return s_->next; }
-    const NextLayer& next_layer() const { return s_->next; }
+    executor_type get_executor() { return next_.get_executor(); }
+    NextLayer& next_layer() { return next_; }
+    const NextLayer& next_layer() const { return next_; }
 
-    void set_write_timeout(clock::duration d) { s_->write_timeout = d; }
+    void set_write_timeout(clock::duration d) { write_timeout_ = d; }
 
     /// From now on the connection may live at most `d` more: a close that cannot finish (a
     /// peer that stops reading) still releases the socket. Only ever shortens.
     void close_within(clock::duration d) {
         auto due = clock::now() + d;
-        if (due < s_->close_due) {
-            s_->close_due = due;
-            arm(*s_, due);
+        if (due < close_due_) {
+            close_due_ = due;
+            arm(due);
         }
     }
 
     template <class MutableBuffers, class Token>
     auto async_read_some(const MutableBuffers& b, Token&& token) {
-        return s_->next.async_read_some(b, std::forward<Token>(token));
+        return next_.async_read_some(b, std::forward<Token>(token));
     }
 
     /// Writes all of `b` once no other write is in progress.
@@ -93,73 +84,112 @@ public:
     template <class ConstBuffers, class Pred, class Token>
     auto async_write_whole(const ConstBuffers& b, Pred still_wanted, Token&& token) {
         return asio::async_compose<Token, void(boost::system::error_code, std::size_t)>(
-            write_op<ConstBuffers, Pred>{s_, b, std::move(still_wanted)}, token, s_->next);
+            write_op<ConstBuffers, Pred>{liveness(), b, std::move(still_wanted)}, token, next_);
+    }
+
+    /// The gathered writer's fast path, once per batch on every connection a broadcast reaches:
+    /// when no write is in progress (`!busy()`), a coroutine claims the turn with begin_write(),
+    /// writes to next_layer() itself and gives the turn back with end_write(): the same rules as
+    /// async_write_whole without a composed operation around the write. When busy(), use
+    /// async_write_whole.
+    bool busy() const { return writing_; }
+    void begin_write() {
+        writing_ = true;
+        write_due_ = clock::now() + write_timeout_;
+        if (write_due_ < armed_for_)
+            arm(write_due_);
+    }
+    void end_write() {
+        writing_ = false;
+        write_due_ = clock::time_point::max();
+        if (waiters_)
+            gate_->cancel();
     }
 
 private:
+    using liveness_token = std::weak_ptr<ordered_write_stream*>;
+
+    // Beast's own writes (handshake answer, pong, close) and a gathered write that found the
+    // stream busy. The stream may be destroyed while one waits or writes (Beast allows it: its
+    // operations then complete with operation_aborted), so each step looks it up again.
     template <class ConstBuffers, class Pred> struct write_op {
-        std::shared_ptr<state> s;
+        liveness_token alive;
         ConstBuffers buffers;
         Pred still_wanted;
         enum class step : std::uint8_t { start, waiting, writing } at = step::start;
 
         template <class Self>
         void operator()(Self& self, boost::system::error_code ec = {}, std::size_t n = 0) {
+            auto token = alive.lock();
+            ordered_write_stream* s = token ? *token : nullptr;
+            if (!s) {
+                self.complete(asio::error::operation_aborted, 0);
+                return;
+            }
             switch (at) {
             case step::waiting:
-                --s->waiters;
+                --s->waiters_;
                 [[fallthrough]];
             case step::start:
-                if (s->writing) {
+                if (s->writing_) {
                     at = step::waiting;
-                    ++s->waiters;
-                    s->gate.async_wait(std::move(self));
+                    ++s->waiters_;
+                    s->gate().async_wait(std::move(self));
                     return;
                 }
                 if (!still_wanted()) {
                     self.complete(asio::error::operation_aborted, 0);
                     return;
                 }
-                s->writing = true;
-                s->write_due = clock::now() + s->write_timeout;
-                if (s->write_due < s->armed_for)
-                    arm(*s, s->write_due);
+                s->begin_write();
                 at = step::writing;
-                asio::async_write(s->next, buffers, std::move(self));
+                asio::async_write(s->next_, buffers, std::move(self));
                 return;
             case step::writing:
-                s->writing = false;
-                s->write_due = clock::time_point::max();
-                if (s->waiters)
-                    s->gate.cancel();
+                s->end_write();
                 self.complete(ec, n);
                 return;
             }
         }
     };
 
-    // Arms the watchdog for `due` (earlier than what it waits for now).
-    static void arm(state& st, clock::time_point due) {
-        st.armed_for = due;
-        st.timer.expires_at(due);
-        st.timer.async_wait(
-            [w = st.weak_from_this()](boost::system::error_code ec) { on_timer(w, ec); });
+    // Made when two writers first meet (rare: Beast's pong or close during a gathered write).
+    timer_type& gate() {
+        if (!gate_) {
+            gate_ = std::make_unique<timer_type>(next_.get_executor());
+            gate_->expires_at(clock::time_point::max());
+        }
+        return *gate_;
     }
 
-    static void on_timer(const std::weak_ptr<state>& w, boost::system::error_code ec) {
+    liveness_token liveness() {
+        if (!alive_)
+            alive_ = std::make_shared<ordered_write_stream*>(this);
+        return alive_;
+    }
+
+    // Arms the watchdog for `due` (earlier than what it waits for now).
+    void arm(clock::time_point due) {
+        armed_for_ = due;
+        timer_.expires_at(due);
+        timer_.async_wait([w = liveness()](boost::system::error_code ec) { on_timer(w, ec); });
+    }
+
+    static void on_timer(const liveness_token& w, boost::system::error_code ec) {
         if (ec)
             return; // re-armed or destroyed
-        auto s = w.lock();
-        if (!s)
+        auto alive = w.lock();
+        if (!alive || !*alive)
             return;
-        s->armed_for = clock::time_point::max();
-        auto due = std::min(s->writing ? s->write_due : clock::time_point::max(), s->close_due);
+        auto& s = **alive;
+        s.armed_for_ = clock::time_point::max();
+        auto due = std::min(s.writing_ ? s.write_due_ : clock::time_point::max(), s.close_due_);
         if (due <= clock::now()) {
-            reset(s->next);
+            reset(s.next_);
             return;
         }
         if (due != clock::time_point::max())
-            arm(*s, due);
+            s.arm(due);
     }
 
     static void reset(NextLayer& next) {
@@ -169,7 +199,17 @@ private:
         socket.close(ignored);
     }
 
-    std::shared_ptr<state> s_;
+    // Hot on every write, so beside the socket.
+    NextLayer next_;
+    bool writing_ = false;
+    std::size_t waiters_ = 0; // writers waiting on gate_
+    clock::duration write_timeout_ = std::chrono::seconds(30);
+    clock::time_point write_due_ = clock::time_point::max();
+    clock::time_point armed_for_ = clock::time_point::max();
+    clock::time_point close_due_ = clock::time_point::max();
+    timer_type timer_;                 // the deadline watchdog
+    std::unique_ptr<timer_type> gate_; // waiters for the write in progress; cancelled at its end
+    std::shared_ptr<ordered_write_stream*> alive_; // made on first need: see liveness()
 };
 
 // Beast's closing handshake tears the layer below down.

@@ -151,8 +151,17 @@ asio::awaitable<beast::error_code> write_batch(send_queue& q, WsStream& ws, std:
     }
     // Whole, and after any control frame Beast is writing; not at all once the WebSocket is
     // closed (Beast may have answered a close frame meanwhile).
-    auto [ec, n] = co_await ws.next_layer().async_write_whole(
-        buffers, [&ws] { return ws.is_open(); }, use_tuple);
+    auto& stream = ws.next_layer();
+    if (stream.busy()) {
+        auto [ec, n] = co_await stream.async_write_whole(
+            buffers, [&ws] { return ws.is_open(); }, use_tuple);
+        co_return ec;
+    }
+    if (!ws.is_open())
+        co_return asio::error::operation_aborted;
+    stream.begin_write();
+    auto [ec, n] = co_await asio::async_write(stream.next_layer(), buffers, use_tuple);
+    stream.end_write();
     co_return ec;
 }
 
