@@ -5,7 +5,8 @@
 // besides round trips per second and the ack latency.
 //
 // usage: node polling_echo.mjs --server PATH [--shards 2] [--clients 50] [--seconds 10]
-//                              [--warmup 2] [--label NAME]
+//                              [--warmup 2] [--label NAME] [--polling-route movable|forward]
+// (--polling-route is passed to the server; leave it out for servers that predate it)
 // Prints one JSON line.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -35,7 +36,9 @@ function cpuTicks(pid) {
 }
 
 function startServer() {
-  const child = spawn(serverPath, ["--host", "127.0.0.1", "--port", "0", "--shards", String(shards)], {
+  const route = option("polling-route", "");
+  const extra = route ? ["--polling-route", route] : [];
+  const child = spawn(serverPath, ["--host", "127.0.0.1", "--port", "0", "--shards", String(shards), ...extra], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   return new Promise((resolve, reject) => {

@@ -89,7 +89,11 @@ bool parse_option(std::string_view name, std::string_view value, server_options&
         ok = parse_positive(value, o.connect_timeout_ms);
     else if (name == "--outbox-limit")
         ok = parse_positive(value, o.outbox_limit);
-    else if (name == "--web-root")
+    else if (name == "--polling-route") {
+        ok = value == "movable" || value == "forward";
+        o.polling_route = value == "forward" ? server_options::poll_route::always_forward
+                                             : server_options::poll_route::movable;
+    } else if (name == "--web-root")
         o.web_root = std::string(value);
     else if (name == "--cors-origin")
         o.cors_origins.emplace_back(value);
@@ -121,7 +125,8 @@ std::string usage(const char* program) {
         "          [--plain-idle-timeout MS (0: none)] [--ws-handshake-timeout MS]\n"
         "          [--ws-idle-read-bytes BYTES] [--ws-batch-frames N] [--ws-batch-bytes BYTES]\n"
         "          [--packets-per-yield N] [--attachment-timeout MS] [--max-attachments N]\n"
-        "          [--connect-backlog N] [--max-rooms-per-socket N] [--web-root DIR]\n",
+        "          [--connect-backlog N] [--max-rooms-per-socket N] [--web-root DIR]\n"
+        "          [--polling-route movable|forward]\n",
         program);
 }
 

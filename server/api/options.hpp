@@ -25,6 +25,13 @@ struct server_options {
     std::string socketio_path = "/socket.io/"; // where Socket.IO's Engine.IO endpoint lives
     std::string web_root;                      // static files served at "/" (empty: none)
 
+    /// A polling request that reaches a shard not owning its session: `movable` hands a
+    /// connection that can move by descriptor (plain TCP) over to the owner, where its later
+    /// requests then arrive directly, and forwards the others (TLS, next) request by request;
+    /// `always` forwards every one (the TLS path on plain TCP: for tests and for measuring it).
+    enum class poll_route : std::uint8_t { movable, always_forward };
+    poll_route polling_route = poll_route::movable;
+
     /// CORS, with the npm `cors` package's meaning (see server/http/cors.hpp): empty = no CORS
     /// headers; {"*"} = `Access-Control-Allow-Origin: *` without credentials; a list = those
     /// origins only, reflected with credentials, and WebSocket upgrades from other origins

@@ -118,9 +118,10 @@ asio::awaitable<connection_next> engineio_host::handshake(http_exchange& ex, std
     co_return connection_next::taken;
 }
 
-// A WebSocket upgrade moves its connection to the owning shard, as a descriptor with the bytes
-// read so far: the WebSocket then lives there. TLS connections cannot move this way; they will
-// need the owner to relay WebSocket frames through the rings, as polling requests are forwarded.
+// A WebSocket upgrade, or a polling request on a movable connection, moves its connection to the
+// owning shard, as a descriptor with the bytes read so far: it then lives there. TLS connections
+// cannot move this way: their polling requests are forwarded, and their upgrades will need the
+// owner to relay WebSocket frames through the rings.
 asio::awaitable<connection_next> engineio_host::hand_over(http_exchange& ex, std::size_t to) {
     std::string request = [&] {
         std::ostringstream bytes;
@@ -160,12 +161,17 @@ asio::awaitable<connection_next> engineio_host::serve(http_exchange& ex, std::st
         co_return co_await handshake(ex, path, *tr == transport::websocket);
     }
 
-    // Every request of a session is served by the shard that owns it.
+    // Every request of a session is served by the shard that owns it. A connection that can
+    // move goes there, so its next requests need no crossing at all (measured with
+    // bench/polling: forwarding each request costs 19 % more server CPU per round trip).
     auto owner = owner_.owner_of(*sid);
     if (owner && *owner != owner_.index()) {
-        if (*tr == transport::websocket)
-            co_return co_await hand_over(ex, *owner);
-        co_return co_await forward_to_owner(owner_, *owner, ex, path);
+        bool forward =
+            *tr != transport::websocket &&
+            (o.polling_route == server_options::poll_route::always_forward || !ex.origin.movable());
+        if (forward)
+            co_return co_await forward_to_owner(owner_, *owner, ex, path);
+        co_return co_await hand_over(ex, *owner);
     }
 
     auto s = find(*sid);

@@ -78,6 +78,7 @@ public:
 
     std::string peer_address() const override { return peer_; }
     upgrade_stream take_stream() override { return std::monostate{}; }
+    bool movable() const override { return false; }
     std::optional<released_connection> release() override { return std::nullopt; }
 
 private:

@@ -57,6 +57,8 @@ public:
     virtual std::string peer_address() const = 0;
     /// Takes the connection's stream for a WebSocket; the origin is left without one.
     virtual upgrade_stream take_stream() = 0;
+    /// Whether release() can move this connection (a plain TCP one can, a TLS one cannot).
+    virtual bool movable() const = 0;
     /// Takes the connection for a hand-over to another shard; nullopt when it cannot move.
     virtual std::optional<released_connection> release() = 0;
 };

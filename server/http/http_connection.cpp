@@ -109,6 +109,8 @@ public:
             return std::monostate{};
     }
 
+    bool movable() const override { return std::is_same_v<Stream, beast::tcp_stream>; }
+
     std::optional<released_connection> release() override {
         if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
             auto leftover = buffer_.data();

@@ -1,6 +1,6 @@
 // Long-polling where every request opens a new TCP connection, so requests land on any shard and
-// are forwarded to the shard owning the session; also the GET/POST race and the upgrade (whose
-// connection moves to the owner).
+// reach the shard owning the session (the connection moves there, or the request is forwarded);
+// also the GET/POST race and the upgrade (whose connection moves to the owner).
 #include "fixture.hpp"
 #include "test_client.hpp"
 
@@ -17,9 +17,12 @@ namespace beast = boost::beast;
 
 TEST_SUITE("component") {
 
-    TEST_CASE(
-        "polling sessions work when each request arrives on a fresh connection on any shard") {
-        test_server server(test_options(4));
+    // Each request on a fresh connection: most arrive on a shard that does not own the session.
+    void fresh_connection_per_request(bool forward) {
+        auto options = test_options(4);
+        if (forward)
+            options.polling_route = imedge::server::server_options::poll_route::always_forward;
+        test_server server(options);
         for (int i = 0; i < 12; ++i) {
             polling_client c(server.port());
             c.handshake();
@@ -34,13 +37,33 @@ TEST_SUITE("component") {
                                "432[\"joined\"]");
         }
         std::uint64_t forwarded = 0;
+        std::uint64_t handed_over = 0;
         std::uint64_t timeouts = 0;
         for (std::size_t s = 0; s < 4; ++s) {
             forwarded += server.running().counters(s).forwarded;
+            handed_over += server.running().counters(s).handed_over;
             timeouts += server.running().counters(s).forward_timeouts;
         }
-        CHECK(forwarded > 0); // requests really did arrive on shards that do not own the session
+        // Requests really did arrive on shards that do not own the session, and took the route
+        // asked for.
+        if (forward) {
+            CHECK(forwarded > 0);
+            CHECK(handed_over == 0);
+        } else {
+            CHECK(handed_over > 0);
+            CHECK(forwarded == 0);
+        }
         CHECK(timeouts == 0);
+    }
+
+    TEST_CASE("polling sessions work when each request arrives on a fresh connection on any "
+              "shard (the connection moves to the owner)") {
+        fresh_connection_per_request(false);
+    }
+
+    TEST_CASE("polling sessions work when each request arrives on a fresh connection on any "
+              "shard (forwarded to the owner, as TLS connections will be)") {
+        fresh_connection_per_request(true);
     }
 
     TEST_CASE("a pending GET is answered by a POST that arrives on another connection") {

@@ -105,6 +105,18 @@ TEST_SUITE("server") {
         REQUIRE(std::holds_alternative<server::server_options>(off));
         CHECK(std::get<server::server_options>(off).limits.plain_idle_ms == 0);
         CHECK(std::holds_alternative<std::string>(parse({"--plain-idle-timeout", "-5"})));
+        // How polling requests reach a session's shard: movable connections move by default.
+        using route = server::server_options::poll_route;
+        auto defaults = parse({});
+        REQUIRE(std::holds_alternative<server::server_options>(defaults));
+        CHECK(std::get<server::server_options>(defaults).polling_route == route::movable);
+        auto forward = parse({"--polling-route", "forward"});
+        REQUIRE(std::holds_alternative<server::server_options>(forward));
+        CHECK(std::get<server::server_options>(forward).polling_route == route::always_forward);
+        auto movable = parse({"--polling-route", "movable"});
+        REQUIRE(std::holds_alternative<server::server_options>(movable));
+        CHECK(std::get<server::server_options>(movable).polling_route == route::movable);
+        CHECK(std::holds_alternative<std::string>(parse({"--polling-route", "sometimes"})));
         // A flag without its value says so.
         auto missing = parse({"--max-rooms-per-socket"});
         REQUIRE(std::holds_alternative<std::string>(missing));
