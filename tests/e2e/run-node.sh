@@ -27,7 +27,12 @@ run_timeout=$((220 / ${#shard_counts[@]}))
 
 for shards in "${shard_counts[@]}"; do
   echo "=== node e2e, $shards shard(s)${IMEDGE_E2E_REFERENCE:+, reference servers} ==="
-  if start_server IMEDGE_E2E_SIO_DEMO_PORT sio_demo "$shards" &&
+  # With several shards the Socket.IO demo forwards every polling request that lands on another
+  # shard (the TLS path), while the other servers move such connections (the plain TCP default):
+  # both routes meet real clients.
+  route=()
+  [ "$shards" -gt 1 ] && [ -z "${IMEDGE_E2E_REFERENCE:-}" ] && route=(--polling-route forward)
+  if start_server IMEDGE_E2E_SIO_DEMO_PORT sio_demo "$shards" "${route[@]}" &&
      start_server IMEDGE_E2E_SIO_DEMO_SMALL_PORT sio_demo "$shards" --max-payload 10000 &&
      start_server IMEDGE_E2E_SIO_DEMO_HB_PORT sio_demo "$shards" --ping-interval 300 --ping-timeout 200 &&
      start_im_servers "$shards" &&
