@@ -1,7 +1,9 @@
 // Backend pushes into Socket.IO clients: clients join rooms by event (`join`/`leave`, on "/" and
 // "/admin", acked with the room), and a backend pushes to them through Redis with
 // python-socketio's RedisManager(write_only=True) or @socket.io/redis-emitter
-// (`--redis redis://host:port`; see push/). The end-to-end fixture of tests/e2e/run-push.sh.
+// (`--redis redis://host:port`; see push/). A client's `shout` (room, data) is emitted to that
+// room: with `--cluster`, on every node sharing the Redis. The end-to-end fixture of
+// tests/e2e/run-push.sh.
 #include "push/run.hpp"
 
 using namespace imedge::server;
@@ -9,15 +11,26 @@ using namespace imedge::server;
 namespace {
 
 void rooms_by_event(namespace_handlers& ns) {
-    ns.on("join", [](event& e) {
-          e.io.enter_room(e.sid, e.args.string_at(0));
-          if (e.ack)
-              e.ack(payload().add_string(e.args.string_at(0)));
-      }).on("leave", [](event& e) {
-        e.io.leave_room(e.sid, e.args.string_at(0));
-        if (e.ack)
-            e.ack(payload().add_string(e.args.string_at(0)));
-    });
+    ns.on("join",
+          [](event& e) {
+              e.io.enter_room(e.sid, e.args.string_at(0));
+              if (e.ack)
+                  e.ack(payload().add_string(e.args.string_at(0)));
+          })
+        .on("leave",
+            [](event& e) {
+                e.io.leave_room(e.sid, e.args.string_at(0));
+                if (e.ack)
+                    e.ack(payload().add_string(e.args.string_at(0)));
+            })
+        .on("shout", [](event& e) {
+            payload data;
+            if (e.args.size() > 1)
+                data.add_json(e.args[1].json);
+            e.io.emit("shout", data, {.to = {std::string(e.args.string_at(0))}, .skip = {}});
+            if (e.ack)
+                e.ack();
+        });
 }
 
 } // namespace

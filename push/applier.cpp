@@ -53,7 +53,8 @@ void applier::apply(action a) {
             auto shared = std::make_shared<const T>(std::move(act));
             if constexpr (std::is_same_v<T, emit_action>) {
                 post(0, shared->nsp, [shared](const server::server_ref& io) {
-                    io.emit(shared->event, shared->data, {shared->to.rooms, shared->to.except});
+                    io.emit(shared->event, shared->data,
+                            {shared->to.rooms, shared->to.except, /*this_node_only=*/true});
                 });
             } else {
                 for (std::size_t i = 0; i < server_.shard_count(); ++i)

@@ -140,7 +140,8 @@ std::string request_pattern(std::string_view key) {
     return escape_glob(key) + "-request#*";
 }
 
-outcome from_emitter_broadcast(std::string_view bytes, const mp::limits& l) {
+outcome from_emitter_broadcast(std::string_view bytes, const mp::limits& l,
+                               std::string_view own_uid) {
     auto decoded = mp::decode(bytes, l);
     if (auto* why = std::get_if<drop_reason>(&decoded))
         return outcome::drop(*why);
@@ -148,6 +149,9 @@ outcome from_emitter_broadcast(std::string_view bytes, const mp::limits& l) {
     const auto& root = d.root();
     if (root.type != mp::kind::array || root.items.size() != 3)
         return outcome::drop(drop_reason::wrong_type);
+    const auto& uid = d.at(root.items[0]);
+    if (!own_uid.empty() && uid.type == mp::kind::str && uid.text == own_uid)
+        return outcome::ignore();
     const auto& packet = d.at(root.items[1]);
     const auto& opts = d.at(root.items[2]);
     if (packet.type != mp::kind::map || opts.type != mp::kind::map)

@@ -23,7 +23,11 @@ channel_kind classify_channel(std::string_view channel, std::string_view key);
 /// The namespace a request channel names (`<key>-request#<nsp>#`), empty if it names none.
 std::string_view request_namespace(std::string_view channel, std::string_view key);
 
-outcome from_emitter_broadcast(std::string_view bytes, const msgpack::limits& l = {});
+/// An emitter's or another node's broadcast (push/cluster_message.hpp). A message whose uid is
+/// `own_uid` (this node's, when it is in a cluster) is this node's own publication coming back:
+/// ignored, since its sockets had it when it was emitted.
+outcome from_emitter_broadcast(std::string_view bytes, const msgpack::limits& l = {},
+                               std::string_view own_uid = {});
 
 /// `nsp` comes from the channel; `json` is the message body.
 outcome from_emitter_request(std::string_view nsp, std::string_view json,

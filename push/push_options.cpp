@@ -4,16 +4,36 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <random>
 #include <string_view>
 
 namespace imedge::push {
+
+namespace {
+
+// Like the socket.io redis-adapter's uid: random, six bytes of hex, different at each start.
+std::string random_node_id() {
+    std::random_device rd;
+    std::uniform_int_distribution<unsigned> byte(0, 255);
+    std::string id;
+    for (int i = 0; i < 6; ++i)
+        id += fmt::format("{:02x}", byte(rd));
+    return id;
+}
+
+} // namespace
 
 std::variant<split_args, std::string> take_push_options(int argc, char** argv) {
     split_args out;
     for (int i = 0; i < argc; ++i) {
         std::string_view a = argv[i];
+        if (i > 0 && a == "--cluster") {
+            out.push.cluster = true;
+            continue;
+        }
         bool ours = i > 0 && (a == "--redis" || a == "--redis-channel" || a == "--redis-key" ||
-                              a == "--push-max-message" || a == "--amqp" || a == "--amqp-exchange");
+                              a == "--push-max-message" || a == "--amqp" ||
+                              a == "--amqp-exchange" || a == "--node-id");
         if (!ours) {
             out.rest.push_back(argv[i]);
             continue;
@@ -37,12 +57,18 @@ std::variant<split_args, std::string> take_push_options(int argc, char** argv) {
                 return fmt::format("bad --push-max-message '{}'", v);
         } else if (v.empty()) {
             return fmt::format("{} must not be empty", a);
+        } else if (a == "--node-id") {
+            out.push.node_id = v;
         } else {
             (a == "--redis-channel" ? out.push.redis_channel
              : a == "--redis-key"   ? out.push.redis_key
                                     : out.push.amqp_exchange) = v;
         }
     }
+    if (out.push.cluster && !out.push.redis)
+        return std::string("--cluster needs --redis URL (the nodes meet on that Redis)");
+    if (out.push.cluster && out.push.node_id.empty())
+        out.push.node_id = random_node_id();
     out.rest.push_back(nullptr);
     return out;
 }

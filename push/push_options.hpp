@@ -2,7 +2,9 @@
 // `--redis URL` (none = no Redis push), `--redis-channel C` (python-socketio's channel, default
 // `socketio`), `--redis-key K` (the redis-emitter's key prefix, default `socket.io`),
 // `--amqp URL` (none = no RabbitMQ push), `--amqp-exchange X` (KombuManager's channel, default
-// `socketio`), `--push-max-message B` (larger messages are dropped, default 1 MiB).
+// `socketio`), `--push-max-message B` (larger messages are dropped, default 1 MiB),
+// `--cluster` (this node also publishes its programs' emits on the --redis server for the other
+// nodes, and ignores its own), `--node-id ID` (its uid there; default: random).
 #pragma once
 
 #include "push/amqp_url.hpp"
@@ -22,6 +24,9 @@ struct push_options {
     std::optional<amqp_endpoint> amqp;
     std::string amqp_exchange = "socketio";
     std::size_t max_message = 1 << 20;
+    bool cluster = false;
+    std::string node_id; // empty until take_push_options draws one for a cluster node
+    std::size_t cluster_queue_bytes = 64u << 20;
 };
 
 struct split_args {

@@ -40,7 +40,7 @@ void redis_push::on_message(std::string_view channel, std::string_view body) {
         case channel_kind::broadcast: {
             msgpack::limits l;
             l.max_input = options_.max_message;
-            out = from_emitter_broadcast(body, l);
+            out = from_emitter_broadcast(body, l, options_.cluster ? options_.node_id : "");
             break;
         }
         case channel_kind::request:

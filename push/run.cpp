@@ -2,6 +2,7 @@
 #include "push/run.hpp"
 
 #include "push/amqp_push.hpp"
+#include "push/cluster_publisher.hpp"
 #include "push/redis_push.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -30,6 +31,17 @@ int run_with_push(server::app& app, const push_options& o) {
     namespace asio = boost::asio;
     asio::io_context signals_context(1);
     asio::signal_set signals(signals_context, SIGINT, SIGTERM);
+    // Before the shards start: the emit observer is part of the configuration they read.
+    std::unique_ptr<cluster_publisher> cluster;
+    if (o.cluster) {
+        cluster = std::make_unique<cluster_publisher>(*o.redis, o.redis_key, o.node_id,
+                                                      o.cluster_queue_bytes);
+        app.on_emit([link = cluster.get()](std::string_view nsp, std::string_view event,
+                                           const server::payload& data,
+                                           const server::emit_options& e) {
+            link->publish({std::string(nsp), std::string(event), data, e.to, e.skip});
+        });
+    }
     std::unique_ptr<server::running_server> server;
     try {
         server = app.start();
@@ -55,6 +67,10 @@ int run_with_push(server::app& app, const push_options& o) {
         if (amqp) {
             amqp->stop();
             fmt::print("imedge: push: {}\n", amqp->summary());
+        }
+        if (cluster) {
+            cluster->stop();
+            fmt::print("imedge: {}\n", cluster->summary());
         }
         std::fflush(stdout);
         server->stop();

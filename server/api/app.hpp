@@ -130,6 +130,7 @@ struct app_config {
     std::vector<shard_start_handler> on_shard_start;
     std::vector<service_factory> services;
     std::shared_ptr<const static_site> web; // options.web_root, loaded by start()
+    emit_observer on_emit;                  // a cluster link, or empty
 };
 
 class running_server;
@@ -157,6 +158,10 @@ public:
     }
 
     void on_shard_start(shard_start_handler h) { config_.on_shard_start.push_back(std::move(h)); }
+
+    /// Sees every emit (to rooms, sids or everyone) that is not `this_node_only`: a cluster
+    /// link publishes them for the other nodes. One observer; set it before start().
+    void on_emit(emit_observer o) { config_.on_emit = std::move(o); }
 
     /// Registers a per-shard service: `factory(shard_index)` returns a T and is called once on
     /// each shard's thread as it starts, before any handler runs there; handlers reach their

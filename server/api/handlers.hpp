@@ -50,7 +50,15 @@ using session_data = std::unordered_map<std::string, std::string>;
 struct emit_options {
     std::vector<std::string> to;
     std::vector<std::string> skip;
+    /// Only this node's sockets, and no emit observer sees it (app::on_emit): how a cluster
+    /// link delivers what another node published, which that node's sockets already had.
+    bool this_node_only = false;
 };
+
+/// Sees every emit a program makes on any shard, on that shard's thread, after the local
+/// delivery began (see app::on_emit). Every shard calls it: it must be thread-safe and quick.
+using emit_observer = std::function<void(std::string_view nsp, std::string_view event,
+                                         const payload& data, const emit_options& o)>;
 
 /// Called once with the client's ack args, or with nullopt when the timeout passed first.
 using ack_callback = std::function<void(std::optional<args>)>;

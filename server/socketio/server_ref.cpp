@@ -52,6 +52,8 @@ void server_ref::emit(std::string_view event, const payload& data, const emit_op
     require_attachments_within(data, *shard_);
     shard_->socketio().broadcast(nsp_, encode_event(nsp_, event, data),
                                  rooms::broadcast_filter{o.to, o.skip});
+    if (!o.this_node_only && shard_->config().on_emit)
+        shard_->config().on_emit(nsp_, event, data, o);
 }
 
 boost::asio::any_io_executor server_ref::get_executor() const {

@@ -72,6 +72,26 @@ for shards in ${IMEDGE_SHARDS:-1}; do
     timeout -k 5 "${PYTHON_E2E_TIMEOUT:-300}" "$python" "$E2E_DIR/python/run_tests.py" "$counts" \
       'push_*.py' 2>&1
     tally push-python "$shards" $? "$counts"
+    # Two cluster nodes on the same Redis, started only now so that their publications cannot
+    # reach the single-node tests above.
+    if start_server IMEDGE_E2E_CLUSTER_PORT_A push_demo "$shards" --cluster --node-id node-a \
+          --redis "redis://127.0.0.1:$IMEDGE_E2E_REDIS_PORT" &&
+       start_server IMEDGE_E2E_CLUSTER_PORT_B push_demo "$shards" --cluster --node-id node-b \
+          --redis "redis://127.0.0.1:$IMEDGE_E2E_REDIS_PORT"; then
+      export IMEDGE_E2E_CLUSTER_LOG_A="$LOG_DIR/push_demo-IMEDGE_E2E_CLUSTER_PORT_A-$shards.log"
+      export IMEDGE_E2E_CLUSTER_LOG_B="$LOG_DIR/push_demo-IMEDGE_E2E_CLUSTER_PORT_B-$shards.log"
+      counts="$LOG_DIR/cluster-node-counts-$shards.txt"
+      : >"$counts"
+      (cd "$node_dir" && timeout -k 5 "${NODE_E2E_TIMEOUT:-120}" node --test \
+          --test-concurrency=1 --test-timeout=60000 \
+          --test-reporter=spec --test-reporter-destination=stdout \
+          --test-reporter=./lib/count-reporter.mjs --test-reporter-destination="$counts" \
+          cluster.e2e.mjs)
+      tally cluster-node "$shards" $? "$counts"
+    else
+      echo "e2e: a cluster node did not start: counting one failure"
+      failed=$((failed + 1))
+    fi
   else
     echo "e2e: push_demo did not start: counting one failure"
     failed=$((failed + 1))

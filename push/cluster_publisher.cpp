@@ -1,0 +1,161 @@
+#include "push/cluster_publisher.hpp"
+
+#include <fmt/format.h>
+#include <hiredis/hiredis.h>
+#include <simdjson.h>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+
+namespace imedge::push {
+namespace {
+
+struct context_deleter {
+    void operator()(redisContext* c) const { redisFree(c); }
+};
+using context_ptr = std::unique_ptr<redisContext, context_deleter>;
+
+struct reply_deleter {
+    void operator()(redisReply* r) const { freeReplyObject(r); }
+};
+using reply_ptr = std::unique_ptr<redisReply, reply_deleter>;
+
+std::size_t size_of(const cluster_emit& e) {
+    std::size_t n = e.nsp.size() + e.event.size();
+    for (const auto& s : e.data.items())
+        n += s.size();
+    for (const auto& s : e.data.attachments())
+        n += s.size();
+    for (const auto& s : e.rooms)
+        n += s.size();
+    for (const auto& s : e.except)
+        n += s.size();
+    return n;
+}
+
+} // namespace
+
+cluster_publisher::cluster_publisher(redis_endpoint endpoint, std::string key, std::string uid,
+                                     std::size_t max_queued_bytes)
+    : endpoint_(std::move(endpoint)), key_(std::move(key)), uid_(std::move(uid)),
+      max_bytes_(max_queued_bytes), thread_([this] { run(); }) {}
+
+cluster_publisher::~cluster_publisher() {
+    stop();
+}
+
+void cluster_publisher::publish(cluster_emit e) {
+    auto n = size_of(e);
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_)
+            return;
+        if (queued_bytes_ + n > max_bytes_) {
+            counters_.dropped_queue_full.fetch_add(1, std::memory_order_relaxed);
+            return;
+        }
+        queued_bytes_ += n;
+        queue_.push_back(std::move(e));
+    }
+    wake_.notify_one();
+}
+
+void cluster_publisher::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable())
+        thread_.join();
+}
+
+std::string cluster_publisher::summary() const {
+    return fmt::format("cluster node {}: published {}, not published: queue full {}, bad args {}, "
+                       "redis down {}",
+                       uid_, counters_.published.load(), counters_.dropped_queue_full.load(),
+                       counters_.dropped_bad_args.load(), counters_.dropped_redis_down.load());
+}
+
+void cluster_publisher::run() {
+    using namespace std::chrono_literals;
+    auto backoff = 100ms;
+    for (;;) {
+        auto before = counters_.published.load();
+        auto why = session();
+        std::unique_lock lock(mutex_);
+        if (stopping_)
+            return;
+        if (counters_.published.load() != before)
+            backoff = 100ms;
+        fmt::print(stderr, "imedge: cluster: redis {} unavailable ({}); retrying in {} ms\n",
+                   describe(endpoint_), why, backoff.count());
+        std::fflush(stderr);
+        wake_.wait_for(lock, backoff, [&] { return stopping_; });
+        if (stopping_)
+            return;
+        backoff = std::min<std::chrono::milliseconds>(backoff * 2, 5s);
+    }
+}
+
+std::string cluster_publisher::session() {
+    timeval timeout{2, 0};
+    context_ptr c(redisConnectWithTimeout(endpoint_.host.c_str(), endpoint_.port, timeout));
+    if (!c)
+        return "out of memory";
+    if (c->err)
+        return c->errstr;
+    // A publish waits at most this long for Redis: a stop() is then seen within it.
+    redisSetTimeout(c.get(), timeout);
+    redisEnableKeepAlive(c.get());
+    auto command = [&](auto... args) {
+        return reply_ptr(static_cast<redisReply*>(redisCommand(c.get(), args...)));
+    };
+    if (!endpoint_.password.empty()) {
+        auto r = endpoint_.user.empty()
+                     ? command("AUTH %s", endpoint_.password.c_str())
+                     : command("AUTH %s %s", endpoint_.user.c_str(), endpoint_.password.c_str());
+        if (!r || r->type == REDIS_REPLY_ERROR)
+            return r ? std::string(r->str, r->len) : std::string(c->errstr);
+    }
+    fmt::print("imedge: cluster: node {} publishing to {}\n", uid_, describe(endpoint_));
+    std::fflush(stdout);
+    simdjson::dom::parser parser; // this thread's alone
+    for (;;) {
+        std::deque<cluster_emit> batch;
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+            if (queue_.empty())
+                return "stopping"; // stopping, and everything queued was published
+            batch.swap(queue_);
+            queued_bytes_ = 0;
+        }
+        // Pipelined: every PUBLISH of the batch is written, then the replies are read.
+        std::size_t sent = 0;
+        for (const auto& e : batch) {
+            auto message = encode_cluster_emit(uid_, e, parser);
+            if (!message) {
+                counters_.dropped_bad_args.fetch_add(1, std::memory_order_relaxed);
+                continue;
+            }
+            auto channel = cluster_channel(key_, e);
+            redisAppendCommand(c.get(), "PUBLISH %b %b", channel.data(), channel.size(),
+                               message->data(), message->size());
+            ++sent;
+        }
+        for (std::size_t i = 0; i < sent; ++i) {
+            void* raw = nullptr;
+            if (redisGetReply(c.get(), &raw) != REDIS_OK) {
+                // Which of the unanswered ones Redis had is unknown: counted as lost.
+                counters_.dropped_redis_down.fetch_add(sent - i, std::memory_order_relaxed);
+                return c->errstr[0] ? c->errstr : "connection lost";
+            }
+            reply_ptr r(static_cast<redisReply*>(raw));
+            counters_.published.fetch_add(1, std::memory_order_relaxed);
+        }
+    }
+}
+
+} // namespace imedge::push

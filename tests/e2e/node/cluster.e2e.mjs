@@ -1,0 +1,137 @@
+// Two imedge nodes (examples/push_demo --cluster) sharing one real redis-server: an emit on one
+// node reaches the sockets of the other exactly once, in the order it was emitted; a node never
+// delivers its own publication twice; a backend's @socket.io/redis-emitter push reaches both
+// nodes' sockets once each. Run by tests/e2e/run-push.sh, which starts Redis and the nodes.
+import { after, afterEach, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { io } from "socket.io-client";
+import { Emitter } from "@socket.io/redis-emitter";
+import { createClient } from "redis";
+import { httpUrl } from "./lib/env.mjs";
+import { nextEvent } from "./lib/wait.mjs";
+
+const nodes = [Number(process.env.IMEDGE_E2E_CLUSTER_PORT_A), Number(process.env.IMEDGE_E2E_CLUSTER_PORT_B)];
+const logs = [process.env.IMEDGE_E2E_CLUSTER_LOG_A, process.env.IMEDGE_E2E_CLUSTER_LOG_B];
+const redisUrl = `redis://127.0.0.1:${Number(process.env.IMEDGE_E2E_REDIS_PORT)}`;
+const WAIT = 15000; // generous: the bounds must hold on a loaded 2-core machine
+
+let redis;
+let emitter;
+before(async () => {
+  // Each node says when it publishes and when it is subscribed: wait for both, from its log.
+  for (const log of logs) {
+    const deadline = Date.now() + WAIT;
+    for (;;) {
+      const text = readFileSync(log, "utf8");
+      if (text.includes("imedge: cluster: node") && text.includes("imedge: push: redis subscribed")) break;
+      if (Date.now() > deadline) throw new Error(`${log}: the node did not join the cluster`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  redis = createClient({ url: redisUrl });
+  await redis.connect();
+  emitter = new Emitter(redis);
+});
+after(async () => {
+  await redis.quit();
+});
+
+const open = [];
+afterEach(() => {
+  for (const s of open.splice(0)) s.disconnect();
+});
+
+const room = () => `room-${randomUUID().slice(0, 8)}`;
+
+async function client(port, rooms) {
+  const socket = io(httpUrl(port), { forceNew: true, reconnection: false, timeout: 5000, transports: ["websocket"] });
+  open.push(socket);
+  await nextEvent(socket, "connect", WAIT);
+  for (const r of rooms) assert.equal(await socket.timeout(WAIT).emitWithAck("join", r), r);
+  return socket;
+}
+
+// Records every `event` a socket gets; `until(pred)` resolves once the record satisfies it.
+function recorder(socket, event) {
+  const got = [];
+  const waiters = [];
+  socket.on(event, (...args) => {
+    got.push(args);
+    for (const w of waiters.splice(0)) if (!w.pred(got)) waiters.push(w); else w.resolve();
+  });
+  return {
+    got,
+    until(pred, what) {
+      if (pred(got)) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what} (got ${got.length})`)), WAIT);
+        waiters.push({ pred, resolve: () => { clearTimeout(timer); resolve(); } });
+      });
+    },
+  };
+}
+
+// Every message `from` sends (n of them, then a fence) reaches `to` sockets exactly once, in order.
+// Each run tags its messages, so that runs sharing a socket count only their own.
+async function shoutsArriveOnce(from, to, r, n) {
+  const tag = randomUUID();
+  const records = to.map((s) => recorder(s, "shout"));
+  const mine = (rec) => rec.got.filter(([d]) => d.tag === tag);
+  for (let i = 0; i < n; i++) from.emit("shout", r, { tag, i });
+  from.emit("shout", r, { tag, fence: true });
+  // Per-origin order: once the fence is in, nothing sent before it can still come.
+  await Promise.all(
+    records.map((rec, k) => rec.until(() => mine(rec).some(([d]) => d.fence), `the fence on socket ${k}`)),
+  );
+  for (const rec of records) {
+    const got = mine(rec);
+    assert.deepEqual(got.filter(([d]) => !d.fence).map(([d]) => d.i), [...Array(n).keys()]); // all, once, in order
+    assert.equal(got.length, n + 1);
+  }
+}
+
+describe("cluster over redis", () => {
+  test("an emit on one node reaches both nodes' sockets once, in order (300 messages)", async () => {
+    const r = room();
+    const a = await client(nodes[0], [r]);
+    const b = await client(nodes[1], [r]);
+    const b2 = await client(nodes[1], [r]);
+    await shoutsArriveOnce(a, [a, b, b2], r, 300);
+  });
+
+  test("and the other way round, while the first node also emits", async () => {
+    const r1 = room(), r2 = room();
+    const a = await client(nodes[0], [r1, r2]);
+    const b = await client(nodes[1], [r1, r2]);
+    await Promise.all([shoutsArriveOnce(b, [a, b], r1, 200), shoutsArriveOnce(a, [a, b], r2, 200)]);
+  });
+
+  test("a room only reaches its members, on every node", async () => {
+    const r = room();
+    const a = await client(nodes[0], [r]);
+    const outsider = await client(nodes[1], [room()]);
+    const stray = recorder(outsider, "shout");
+    const member = await client(nodes[1], [r]);
+    await shoutsArriveOnce(a, [a, member], r, 20);
+    // A fence to the outsider's own sid, which is a room too, from the other node.
+    const fence = nextEvent(outsider, "shout", WAIT);
+    a.emit("shout", outsider.id, { fence: true });
+    await fence;
+    assert.equal(stray.got.length, 1); // the fence alone
+  });
+
+  test("a backend's redis-emitter push reaches each node's sockets once", async () => {
+    const r = room();
+    const a = await client(nodes[0], [r]);
+    const b = await client(nodes[1], [r]);
+    const ra = recorder(a, "notify");
+    const rb = recorder(b, "notify");
+    for (let i = 0; i < 50; i++) emitter.to(r).emit("notify", i);
+    emitter.to(r).emit("notify", "fence");
+    await ra.until((g) => g.some(([d]) => d === "fence"), "the fence on node A");
+    await rb.until((g) => g.some(([d]) => d === "fence"), "the fence on node B");
+    for (const rec of [ra, rb]) assert.deepEqual(rec.got.map(([d]) => d), [...Array(50).keys(), "fence"]);
+  });
+});
