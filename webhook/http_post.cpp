@@ -22,14 +22,16 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-constexpr std::size_t max_response_body = 64 * 1024; // an answer's body is read and dropped
+constexpr std::size_t max_response_body =
+    std::size_t{64} * 1024; // an answer's body is read and dropped
 
 std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view v) {
     std::int64_t seconds = 0;
     auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), seconds);
     if (ec != std::errc{} || end != v.data() + v.size() || seconds < 0)
         return std::nullopt; // the HTTP-date form is not honoured: the backoff applies
-    return std::chrono::milliseconds(std::min<std::int64_t>(seconds, 24 * 3600) * 1000);
+    return std::chrono::milliseconds(std::min<std::int64_t>(seconds, std::int64_t{24} * 3600) *
+                                     1000);
 }
 
 } // namespace

@@ -29,10 +29,8 @@ preview make_preview(std::string_view kind, std::string_view body_json, std::siz
     std::string full;
     std::string_view text;
     simdjson::dom::object object;
-    if (body.get(text) == simdjson::SUCCESS) {
-        full = text;
-    } else if (body.get(object) == simdjson::SUCCESS &&
-               object["text"].get(text) == simdjson::SUCCESS) {
+    if (body.get(text) == simdjson::SUCCESS ||
+        (body.get(object) == simdjson::SUCCESS && object["text"].get(text) == simdjson::SUCCESS)) {
         full = text;
     } else {
         full = simdjson::minify(body);

@@ -56,11 +56,13 @@ push_webhook::push_webhook(webhook_options options)
                                                          options_.timeout));
         idle_posters_.push_back(i);
     }
-    asio::co_spawn(context_, dispatch(), [](std::exception_ptr e) { log_exception(e); });
+    asio::co_spawn(context_, dispatch(), [](const std::exception_ptr& e) { log_exception(e); });
     thread_ = std::thread([this] { context_.run(); });
 }
 
-push_webhook::~push_webhook() {
+// join() throws only if the thread cannot be joined, which stop() checks first: terminating on
+// such a broken invariant is what should happen.
+push_webhook::~push_webhook() { // NOLINT(bugprone-exception-escape)
     stop();
 }
 
@@ -128,7 +130,7 @@ asio::awaitable<void> push_webhook::dispatch() {
             auto poster = idle_posters_.back();
             idle_posters_.pop_back();
             asio::co_spawn(context_, attempt(std::move(*job), poster),
-                           [](std::exception_ptr e) { log_exception(e); });
+                           [](const std::exception_ptr& e) { log_exception(e); });
         }
         // Sleep until the next retry is due, or until a submission or a finished attempt
         // cancels the wait (single-threaded: nothing can happen between the check and here).

@@ -13,7 +13,7 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
     HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
          reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac, &size);
     std::string out;
-    out.reserve(2 * size);
+    out.reserve(std::size_t{2} * size);
     for (unsigned int i = 0; i < size; ++i)
         fmt::format_to(std::back_inserter(out), "{:02x}", mac[i]);
     return out;
