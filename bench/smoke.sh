@@ -9,6 +9,7 @@ loadgen=$build_dir/bench/loadgen/loadgen
 sio_demo=$build_dir/examples/sio_demo
 eio_echo=$build_dir/examples/eio_echo
 bench_server=$build_dir/bench/servers/imedge_bench
+imedge=$build_dir/server/imedge
 
 passed=0
 failed=0
@@ -21,7 +22,7 @@ trap cleanup EXIT
 
 if [ ! -x "$loadgen" ] || [ ! -x "$sio_demo" ] || [ ! -x "$eio_echo" ]; then
   [ -f "$build_dir/build.ninja" ] || meson setup "$build_dir" >/dev/null
-  ninja -C "$build_dir" -j "${JOBS:-1}" bench/loadgen/loadgen examples/sio_demo examples/eio_echo >/dev/null
+  ninja -C "$build_dir" -j "${JOBS:-1}" bench/loadgen/loadgen examples/sio_demo examples/eio_echo server/imedge >/dev/null
 fi
 for bin in "$loadgen" "$sio_demo" "$eio_echo"; do
   if [ ! -x "$bin" ]; then
@@ -98,6 +99,43 @@ if [ -x "$bench_server" ] && start imedge_bench "$bench_server" --shards 2; then
   check "bench contract: publish to 2 rooms" "$clean and $counts" \
     broadcast --port "$port" -c 10 --rooms 2 --rate 40 -d 1
 fi
+
+# The IM scenarios (bench/im/imbench.mjs, socket.io-client) against the imedge binary: about a
+# second each, every count checked.
+imcheck() {
+  local name=$1 expr=$2; shift 2
+  local out
+  out=$(timeout 40 node bench/im/imbench.mjs "$@" --port "$port" --secret smoke-secret \
+        --setup-timeout 10 --drain 3 2>&1 | grep '^{' | tail -1)
+  if [ -n "$out" ] && /usr/bin/python3 -c "import json,sys; r=json.loads(sys.argv[1]); sys.exit(0 if ($expr) else 1)" "$out"; then
+    echo "ok   $name"
+    passed=$((passed + 1))
+  else
+    echo "FAIL $name: ${out:-no result}"
+    failed=$((failed + 1))
+  fi
+}
+if [ ! -d bench/im/node_modules ]; then
+  (cd bench/im && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || echo "smoke: npm ci failed in bench/im"
+fi
+im_data=$(mktemp -d)
+if [ -x "$imedge" ] && [ -d bench/im/node_modules ] &&
+   start imedge "$imedge" --shards 2 --jwt-secret smoke-secret --data-dir "$im_data" --durability os; then
+  imclean='r["lost"] == 0 and r["failed"] == 0 and r["disconnects"] == 0'
+  imcheck "im send: every persisted send acked" \
+    "$imclean and r['received'] == r['sent'] > 0 and r['throughput'] > 0 and r['latency_us']['count'] > 0" \
+    send -c 4 --window 4 -p 2 -d 1
+  imcheck "im catchup: 300 stored messages replayed in order" \
+    "$imclean and r['received'] == 300 and r['violations'] == 0 and r['sync_ack_ms'] is not None" \
+    catchup --messages 300
+  imcheck "im group: every message reaches all 6 devices, in order" \
+    "$imclean and r['violations'] == 0 and r['sent'] > 0 and r['expected'] == 6 * r['sent'] and r['received'] == r['expected'] and r['latency_us']['count'] == r['received']" \
+    group --members 6 --rate 50 -p 2 -d 1
+else
+  echo "FAIL im: $imedge or bench/im/node_modules is missing, or imedge did not start"
+  failed=$((failed + 1))
+fi
+rm -rf "$im_data"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

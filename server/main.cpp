@@ -5,6 +5,7 @@
 
 #include "im/im_app.hpp"
 #include "store/sqlite_store.hpp"
+#include "webhook/push_webhook.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -95,10 +96,19 @@ int run(int argc, char** argv) {
     if (argc >= 2 && std::string_view(argv[1]) == "token")
         return print_token(argc, argv);
     if (argc >= 2 && (std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h"))
-        fmt::print("{}", im::im_usage());
+        fmt::print("{}{}", im::im_usage(), webhook::webhook_usage());
 
+    auto hook_split = webhook::take_webhook_options(argc, argv);
+    if (auto* error = std::get_if<std::string>(&hook_split)) {
+        fmt::print(stderr, "{}", *error);
+        return 2;
+    }
+    auto& hook_options = std::get<webhook::split_args>(hook_split).options;
+    std::vector<const char*> im_argv;
+    for (const auto& a : std::get<webhook::split_args>(hook_split).rest)
+        im_argv.push_back(a.c_str());
     std::vector<std::string> rest;
-    auto options = parse_or_exit(argc, argv, rest);
+    auto options = parse_or_exit(static_cast<int>(im_argv.size()), im_argv.data(), rest);
     std::vector<char*> server_argv;
     server_argv.reserve(rest.size());
     for (auto& a : rest)
@@ -117,6 +127,17 @@ int run(int argc, char** argv) {
         return 1;
     }
     auto* store = db.get();
+    // The push hand-off: the store's writer hands it what was stored for offline members.
+    std::unique_ptr<webhook::push_webhook> hook;
+    if (hook_options.url) {
+        fmt::print("imedge: push webhook: POST http://{}{} (plain HTTP, signed)\n",
+                   hook_options.url->host_header, hook_options.url->target);
+        hook = std::make_unique<webhook::push_webhook>(hook_options);
+        store->set_offline_sink(
+            [h = hook.get()](imedge::store::offline_batch b) { h->submit(std::move(b)); });
+        server.add_health_fields(
+            [h = hook.get()] { return "\"push_webhook\":" + webhook::counts_json(h->counts()); });
+    }
     im::im_runtime runtime(std::move(options), std::move(db));
     im::register_im(server, runtime);
     if (runtime.options.development_secret) {
@@ -148,6 +169,10 @@ int run(int argc, char** argv) {
         auto stats = store->stats();
         fmt::print("imedge: store: {} writes in {} transactions ({} rolled back)\n", stats.writes,
                    stats.batches, stats.failures);
+        if (hook) { // after the store: nothing more is handed over
+            hook->stop();
+            fmt::print("imedge: push webhook: {}\n", webhook::counts_json(hook->counts()));
+        }
         std::fflush(stdout);
         running->stop();
     });

@@ -69,6 +69,11 @@ void sqlite_store::attach_shard(std::size_t index, poster post,
     feeds_.at(index) = std::move(feed);
 }
 
+void sqlite_store::set_offline_sink(offline_sink sink) {
+    std::lock_guard lock(mutex_);
+    offline_sink_ = std::move(sink);
+}
+
 void sqlite_store::write(write_job job) {
     {
         std::lock_guard lock(mutex_);
@@ -118,6 +123,7 @@ void sqlite_store::deliver(std::vector<std::pair<std::size_t, completion>>& done
 void sqlite_store::writer_loop() {
     for (;;) {
         std::vector<write_job> jobs;
+        offline_sink sink;
         {
             std::unique_lock lock(mutex_);
             write_ready_.wait(lock, [&] { return stopping_ || !writes_.empty(); });
@@ -127,7 +133,9 @@ void sqlite_store::writer_loop() {
                 jobs.push_back(std::move(writes_.front()));
                 writes_.pop_front();
             }
+            sink = offline_sink_;
         }
+        writer_->track_offline(static_cast<bool>(sink));
         std::vector<std::pair<std::size_t, completion>> done;
         done.reserve(jobs.size());
         auto entries = std::make_shared<std::vector<committed_entry>>();
@@ -154,6 +162,10 @@ void sqlite_store::writer_loop() {
             stats_.writes += jobs.size();
         }
         deliver(done, std::move(entries));
+        // After the acks are posted: the push hand-off never delays a sender.
+        auto offline = writer_->take_offline();
+        if (sink && !offline.empty())
+            sink(std::make_shared<const std::vector<offline_entry>>(std::move(offline)));
     }
 }
 

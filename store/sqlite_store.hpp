@@ -33,6 +33,7 @@ public:
 
     void attach_shard(std::size_t index, poster post,
                       std::function<void(feed_batch)> feed) override;
+    void set_offline_sink(offline_sink sink) override;
     void append(std::size_t shard, append_request r,
                 std::function<void(append_result)> done) override;
     void create_group(std::size_t shard, std::string owner, std::string title,
@@ -91,6 +92,7 @@ private:
     std::deque<read_job> reads_;
     std::vector<poster> posters_;
     std::vector<std::function<void(feed_batch)>> feeds_;
+    offline_sink offline_sink_;
     bool stopping_ = false;
     sqlite_store_stats stats_;
 

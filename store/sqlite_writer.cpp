@@ -22,6 +22,8 @@ CREATE TABLE IF NOT EXISTS receipts(user TEXT NOT NULL, conversation TEXT NOT NU
   delivered INTEGER NOT NULL, read INTEGER NOT NULL, PRIMARY KEY(user, conversation)) WITHOUT ROWID;
 )";
 
+constexpr std::size_t max_badges = 100000; // cached badges; past it the cache starts over
+
 } // namespace
 
 writer_db::writer_db(const std::string& path, durability d) : db_(path, d) {
@@ -51,10 +53,18 @@ writer_db::writer_db(const std::string& path, durability d) : db_(path, d) {
         "WHERE a.user = ?1 AND b.user <> ?1");
     get_receipt_ =
         db_.prepare("SELECT delivered, read FROM receipts WHERE user = ? AND conversation = ?");
+    // The sum of the conversation list's unread counts (sqlite_reader.cpp), in one row.
+    unread_total_ = db_.prepare(
+        "SELECT coalesce(sum((SELECT count(*) FROM messages m WHERE m.conversation = "
+        "mb.conversation AND m.seq > coalesce(r.read, 0) AND m.sender <> mb.user)), 0) FROM "
+        "members mb LEFT JOIN receipts r ON r.user = mb.user AND r.conversation = "
+        "mb.conversation WHERE mb.user = ?");
 }
 
 void writer_db::rollback() {
     cache_.clear();
+    offline_.clear();
+    badges_.clear();
     try {
         rollback_.bind().run();
     } catch (const sqlite_failure&) {
@@ -149,7 +159,34 @@ append_result writer_db::append(const append_request& r, std::int64_t now_ms,
     update_last_.bind(m->seq, m->conversation).run();
     s.last_seq = m->seq;
     recipients = s.users;
+    if (track_offline_)
+        note_offline(m, *s.users);
     return {status::ok, std::move(m), false};
+}
+
+void writer_db::note_offline(const message_ptr& m, const std::vector<std::string>& recipients) {
+    offline_entry e{m, {}};
+    for (const auto& user : recipients) {
+        if (user == m->sender || online_shards_.contains(user))
+            continue;
+        e.recipients.push_back({user, badge(user)});
+    }
+    if (!e.recipients.empty())
+        offline_.push_back(std::move(e));
+}
+
+// Called right after an entry from someone else was stored for `user`: a cached count moves
+// by one; a fresh one is counted with the entry already in it.
+std::uint64_t writer_db::badge(const std::string& user) {
+    if (auto it = badges_.find(user); it != badges_.end())
+        return ++it->second;
+    if (badges_.size() >= max_badges)
+        badges_.clear();
+    unread_total_.bind(user).step();
+    auto n = static_cast<std::uint64_t>(unread_total_.integer(0));
+    unread_total_.reset();
+    badges_.emplace(user, n);
+    return n;
 }
 
 group_result writer_db::create_group(const std::string& id, const std::string& owner,
@@ -184,6 +221,7 @@ group_result writer_db::join(const std::string& user, const std::string& group) 
             return {status::group_full, group, {}};
         add_member(group, s, user, role::member);
         refresh_users(s);
+        badges_.erase(user); // the group's history is unread for the newcomer
     }
     return {status::ok, group, member_list(s)};
 }
@@ -197,6 +235,7 @@ group_result writer_db::leave(const std::string& user, const std::string& group)
     auto before = member_list(s);
     delete_member_.bind(group, user).run();
     s.roles.erase(user);
+    badges_.erase(user);
     refresh_users(s);
     return {status::ok, group, std::move(before)}; // the leaver hears of it too
 }
@@ -211,6 +250,8 @@ receipt_result writer_db::set_receipt(const std::string& user, const std::string
     seq = std::min(seq, s.last_seq);
     const bool read = kind == "read";
     upsert_receipt_.bind(user, conversation, seq, read ? seq : 0).run(); // read implies delivered
+    if (read)
+        badges_.erase(user);
     get_receipt_.bind(user, conversation).step();
     auto stored = static_cast<std::uint64_t>(get_receipt_.integer(read ? 1 : 0));
     return {status::ok, stored, member_list(s)};
@@ -221,6 +262,7 @@ presence_change writer_db::set_presence(const std::string& user, bool online, st
     auto& shards = online_shards_[user];
     if (online) {
         out.changed = shards++ == 0;
+        badges_.erase(user); // only offline users' badges are kept up to date
     } else if (shards > 0) {
         out.changed = --shards == 0;
     }

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <unordered_map>
+#include <utility>
 
 namespace imedge::store {
 
@@ -33,6 +34,11 @@ public:
     presence_change set_presence(const std::string& user, bool online, std::int64_t now_ms);
     std::vector<presence_state> presence(const std::vector<std::string>& users);
 
+    /// While on, each stored entry notes its recipients with no live device, and their badges.
+    void track_offline(bool on) { track_offline_ = on; }
+    /// What the transaction just committed noted (rollback() discards it).
+    std::vector<offline_entry> take_offline() { return std::exchange(offline_, {}); }
+
 private:
     struct conversation_state {
         bool exists = false;
@@ -48,6 +54,8 @@ private:
     std::vector<member> member_list(const conversation_state& s) const;
     void add_member(const std::string& conversation, conversation_state& s, const std::string& user,
                     role r);
+    void note_offline(const message_ptr& m, const std::vector<std::string>& recipients);
+    std::uint64_t badge(const std::string& user);
 
     connection db_;
     statement begin_, commit_, rollback_;
@@ -55,10 +63,17 @@ private:
     statement find_client_, find_entry_, insert_message_, update_last_;
     statement upsert_receipt_, get_receipt_;
     statement set_last_seen_, get_last_seen_, contacts_;
+    statement unread_total_;
     // Shards with at least one device of the user. In memory: after a restart nobody is
     // online until they reconnect. Kept across rollbacks (it is not database state).
     std::unordered_map<std::string, std::uint32_t> online_shards_;
     std::unordered_map<std::string, conversation_state> cache_;
+    // The push hand-off: offline recipients of this transaction's entries, and the unread
+    // count of offline users who got one, kept exact by every write that moves it (a new
+    // entry, a receipt, a join or leave) and dropped when the user comes online.
+    bool track_offline_ = false;
+    std::vector<offline_entry> offline_;
+    std::unordered_map<std::string, std::uint64_t> badges_;
 };
 
 } // namespace imedge::store

@@ -101,6 +101,22 @@ struct committed_entry {
 };
 using feed_batch = std::shared_ptr<const std::vector<committed_entry>>;
 
+/// The push hand-off's view of one committed entry: its recipients who had no live device when
+/// it committed (the sender never counts), each with their unread count over all their
+/// conversations at that moment (the badge).
+struct offline_recipient {
+    std::string user;
+    std::uint64_t unread = 0;
+};
+struct offline_entry {
+    message_ptr entry;
+    std::vector<offline_recipient> recipients;
+};
+using offline_batch = std::shared_ptr<const std::vector<offline_entry>>;
+/// Called on the store's own thread after each commit that stored entries for offline
+/// members; it must not block (hand the batch to another thread).
+using offline_sink = std::function<void(offline_batch)>;
+
 /// Posts a function onto one shard's thread. Must be thread-safe (asio::post is).
 using poster = std::function<void(std::function<void()>)>;
 
@@ -127,6 +143,10 @@ public:
     /// batch reaches `feed` on its thread. Call once per shard before its first request.
     virtual void attach_shard(std::size_t index, poster post,
                               std::function<void(feed_batch)> feed) = 0;
+
+    /// Installs the push hand-off (before the first write). Without one, offline recipients are
+    /// not looked for and no badge is computed.
+    virtual void set_offline_sink(offline_sink sink) = 0;
 
     // Writes: batched into one transaction by the writer; completed after COMMIT.
     virtual void append(std::size_t shard, append_request r,

@@ -121,6 +121,10 @@ using websocket_message_handler = std::function<void(websocket_peer&, std::strin
 /// spawn a program's own coroutines (periodic pushes, backend feeds) on that shard.
 using shard_start_handler = std::function<void(server_ref)>;
 
+/// Extra members of GET /healthz's object: returns `"name":value` pairs (comma-separated, no
+/// braces). Called on any shard's thread, several at once: must be thread-safe and cheap.
+using health_fields = std::function<std::string()>;
+
 /// Everything the shards read: options, paths and handlers. Immutable once run() starts.
 struct app_config {
     server_options options;
@@ -128,6 +132,7 @@ struct app_config {
     std::map<std::string, engineio_message_handler, std::less<>> engineio_endpoints;
     std::map<std::string, websocket_message_handler, std::less<>> websocket_endpoints;
     std::vector<shard_start_handler> on_shard_start;
+    std::vector<health_fields> health;
     std::vector<service_factory> services;
     std::shared_ptr<const static_site> web; // options.web_root, loaded by start()
     emit_observer on_emit;                  // a cluster link, or empty
@@ -158,6 +163,7 @@ public:
     }
 
     void on_shard_start(shard_start_handler h) { config_.on_shard_start.push_back(std::move(h)); }
+    void add_health_fields(health_fields f) { config_.health.push_back(std::move(f)); }
 
     /// Sees every emit (to rooms, sids or everyone) that is not `this_node_only`: a cluster
     /// link publishes them for the other nodes. One observer; set it before start().

@@ -30,14 +30,18 @@ asio::awaitable<connection_next> serve_plain(shard& s, http_exchange& ex,
 // A load balancer's liveness probe: answered by the shard that accepted it, so a shard whose
 // loop is stuck stops answering its share. Its gauges, summed over all shards without asking
 // them, let a test wait for what the server has seen (a parked GET, a ping) instead of guessing.
+// A program adds its own fields (app::add_health_fields).
 asio::awaitable<connection_next> serve_healthz(shard& s, http_exchange& ex) {
     const auto& m = s.all_metrics();
-    co_return co_await respond(
-        ex, s.options(), http::status::ok, "application/json",
-        fmt::format(
-            R"({{"status":"ok","shard":{},"sessions":{},"parked_gets":{},"pings_sent":{},"pongs_received":{}}})",
-            s.index(), m.sum(&shard_metrics::sessions), m.sum(&shard_metrics::parked_gets),
-            m.sum(&shard_metrics::pings_sent), m.sum(&shard_metrics::pongs_received)));
+    auto body = fmt::format(
+        R"({{"status":"ok","shard":{},"sessions":{},"parked_gets":{},"pings_sent":{},"pongs_received":{})",
+        s.index(), m.sum(&shard_metrics::sessions), m.sum(&shard_metrics::parked_gets),
+        m.sum(&shard_metrics::pings_sent), m.sum(&shard_metrics::pongs_received));
+    for (const auto& fields : s.config().health)
+        body += ',' + fields();
+    body += '}';
+    co_return co_await respond(ex, s.options(), http::status::ok, "application/json",
+                               std::move(body));
 }
 
 } // namespace

@@ -3,6 +3,8 @@
 #   IMEDGE_E2E_IM_PORT     HS256 secret, --jwt-issuer imedge-tests --jwt-audience imedge
 #   IMEDGE_E2E_IM_RS_PORT  RS256 public key, --jwt-user-claim user_id
 # Not started against the reference servers (Node has no IM service): the im suites skip then.
+# Suites that need an imedge of their own (im_push_webhook: its flags differ per test) start it
+# from IMEDGE_E2E_IMEDGE_BIN with IMEDGE_E2E_SHARDS shards, under IMEDGE_E2E_IM_DIR.
 
 # start_im_servers SHARDS
 start_im_servers() {
@@ -10,6 +12,8 @@ start_im_servers() {
   local shards=$1 dir="$LOG_DIR/im-$shards"
   rm -rf "$dir" && mkdir -p "$dir"
   export IMEDGE_E2E_IM_SECRET="e2e-secret-$RANDOM-$RANDOM-$RANDOM"
+  export IMEDGE_E2E_IMEDGE_BIN="${IMEDGE_BIN:-$ROOT/build/server/imedge}"
+  export IMEDGE_E2E_SHARDS="$shards" IMEDGE_E2E_IM_DIR="$dir"
   openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$dir/rs.key" 2>/dev/null &&
     openssl pkey -in "$dir/rs.key" -pubout -out "$dir/rs.pub" 2>/dev/null || return 1
   export IMEDGE_E2E_IM_RS_PRIVATE_KEY="$(cat "$dir/rs.key")"
