@@ -57,7 +57,7 @@ std::optional<socket_query> query_of(const api_operation& op, const apply_contex
 
 asio::awaitable<resolution> resolve(server::server_ref io, socket_query q,
                                     std::size_t max_sockets_per_shard) {
-    auto found = co_await io.of(q.nsp).fetch_sids(std::move(q.who), max_sockets_per_shard + 1);
+    auto found = co_await io.of(q.nsp).fetch_sids(std::move(q.who), max_sockets_per_shard);
     resolution out;
     if (!found.complete)
         out.error = shard_timeout();
