@@ -95,10 +95,26 @@ struct session_reply {
     std::optional<std::unordered_map<std::string, std::string>> data;
 };
 
+/// Ask a shard for the sids of its sockets in `nsp` that `filter` reaches (a fetch-all query:
+/// one request per shard, socket.io-adapter's FETCH_SOCKETS without the socket data); answered
+/// by a sids_reply listing at most `limit` of them.
+struct sids_request {
+    request_header header;
+    std::string nsp;
+    broadcast_filter filter;
+    std::size_t limit = 0;
+};
+
+struct sids_reply {
+    std::size_t shard = 0;         // the answering shard
+    std::vector<std::string> sids; // at most the request's limit
+    std::size_t total = 0;         // every match on that shard
+};
+
 using adapter_message = std::variant<broadcast, room_change, disconnect_socket, ack_request,
-                                     rooms_request, session_request>;
+                                     rooms_request, session_request, sids_request>;
 
 /// The answers to the adapter's requests (each travels in a shard_message `reply`).
-using adapter_reply = std::variant<ack_reply, rooms_reply, session_reply>;
+using adapter_reply = std::variant<ack_reply, rooms_reply, session_reply, sids_reply>;
 
 } // namespace imedge::rooms

@@ -41,6 +41,9 @@ std::size_t bytes_of(const rooms_request& m) {
 std::size_t bytes_of(const session_request& m) {
     return m.nsp.size() + m.sid.size() + (m.set ? m.set->first.size() + m.set->second.size() : 0);
 }
+std::size_t bytes_of(const sids_request& m) {
+    return m.nsp.size() + bytes_of(m.filter.rooms) + bytes_of(m.filter.except);
+}
 std::size_t bytes_of(const reply& m) {
     return std::visit(
         [](const auto& body) -> std::size_t {
@@ -55,6 +58,8 @@ std::size_t bytes_of(const reply& m) {
                 return n;
             } else if constexpr (std::is_same_v<T, rooms_reply>) {
                 return bytes_of(body.rooms);
+            } else if constexpr (std::is_same_v<T, sids_reply>) {
+                return bytes_of(body.sids);
             } else if constexpr (std::is_same_v<T, forwarded_response>) {
                 return body.bytes.size();
             } else {
@@ -86,7 +91,8 @@ std::size_t bytes_of(const adapter_message& m) {
 template <class T>
 constexpr bool droppable_v = std::is_same_v<T, broadcast> || std::is_same_v<T, plain_broadcast> ||
                              std::is_same_v<T, ack_request> || std::is_same_v<T, rooms_request> ||
-                             std::is_same_v<T, session_request> || std::is_same_v<T, reply>;
+                             std::is_same_v<T, session_request> ||
+                             std::is_same_v<T, sids_request> || std::is_same_v<T, reply>;
 
 } // namespace
 

@@ -58,7 +58,8 @@ struct forwarded_response {
 /// What an answering shard sends back for a request_header; the asking shard's request table
 /// (server/core/shard_requests.hpp) hands it to whoever waits: the adapter's replies and the
 /// plumbing's (a forwarded HTTP response).
-using reply_body = std::variant<ack_reply, rooms_reply, session_reply, forwarded_response>;
+using reply_body =
+    std::variant<ack_reply, rooms_reply, session_reply, sids_reply, forwarded_response>;
 
 struct reply {
     request_id request;

@@ -1,9 +1,10 @@
 // The imedge binary: the IM service (docs/im-protocol.md) on the handler API.
-//   imedge [server options] [IM options]      serve
+//   imedge [server options] [IM options] [API options]   serve
 //   imedge token USER [--ttl S] [IM options]  print a token for USER
 #include "server/api/app.hpp"
 
 #include "im/im_app.hpp"
+#include "push/http_api_service.hpp"
 #include "store/sqlite_store.hpp"
 #include "webhook/push_webhook.hpp"
 
@@ -96,7 +97,7 @@ int run(int argc, char** argv) {
     if (argc >= 2 && std::string_view(argv[1]) == "token")
         return print_token(argc, argv);
     if (argc >= 2 && (std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h"))
-        fmt::print("{}{}", im::im_usage(), webhook::webhook_usage());
+        fmt::print("{}{}{}", im::im_usage(), webhook::webhook_usage(), push::api_usage());
 
     auto hook_split = webhook::take_webhook_options(argc, argv);
     if (auto* error = std::get_if<std::string>(&hook_split)) {
@@ -109,6 +110,11 @@ int run(int argc, char** argv) {
         im_argv.push_back(a.c_str());
     std::vector<std::string> rest;
     auto options = parse_or_exit(static_cast<int>(im_argv.size()), im_argv.data(), rest);
+    push::api_options api_options;
+    if (auto error = push::take_api_options(rest, api_options)) {
+        fmt::print(stderr, "imedge: {}\n", *error);
+        return 2;
+    }
     std::vector<char*> server_argv;
     server_argv.reserve(rest.size());
     for (auto& a : rest)
@@ -140,6 +146,14 @@ int run(int argc, char** argv) {
     }
     im::im_runtime runtime(std::move(options), std::move(db));
     im::register_im(server, runtime);
+    // No key: no API at all (/api/ falls through to the static files' 404).
+    std::unique_ptr<push::http_api> api;
+    if (!api_options.keys.empty()) {
+        push::apply_context context{runtime.options.user_room_prefix, store};
+        api = std::make_unique<push::http_api>(std::move(api_options), std::move(context),
+                                               server.options().shards);
+        api->register_routes(server);
+    }
     if (runtime.options.development_secret) {
         fmt::print("imedge: no --jwt-secret or --jwt-public-key: development secret {} (kept in "
                    "{}/dev-jwt-secret)\n",

@@ -115,7 +115,9 @@ append_result writer_db::append(const append_request& r, std::int64_t now_ms,
     auto& s = load(r.conversation);
     if (!s.exists) {
         std::string a, b;
-        if (!direct_members(r.conversation, a, b) || (r.sender != a && r.sender != b))
+        // A direct conversation opens on its first entry, by one of the two or by the system.
+        if (!direct_members(r.conversation, a, b) ||
+            (r.from == sender_kind::member && r.sender != a && r.sender != b))
             return {status::no_such_conversation, nullptr, false};
         insert_conversation_.bind(r.conversation, "direct", "", 2).run();
         s.exists = true;
@@ -123,7 +125,7 @@ append_result writer_db::append(const append_request& r, std::int64_t now_ms,
         add_member(r.conversation, s, b, role::member);
         refresh_users(s);
     }
-    if (!s.roles.contains(r.sender))
+    if (r.from == sender_kind::member && !s.roles.contains(r.sender))
         return {status::not_member, nullptr, false};
     if (!r.client_id.empty() && find_client_.bind(r.conversation, r.sender, r.client_id).step()) {
         auto m = std::make_shared<message>();

@@ -45,6 +45,10 @@ struct member {
     role member_role = role::member;
 };
 
+/// Who appends: a member of the conversation, or the system (a backend through the push API),
+/// which needs no membership and is named so that no user can be (user ids have no ':').
+enum class sender_kind : std::uint8_t { member, system };
+
 struct append_request {
     std::string conversation; // "d:<a>:<b>" (created on first use) or an existing group "g:..."
     std::string sender;
@@ -52,6 +56,7 @@ struct append_request {
     std::string body_json;
     std::string client_id; // the same (conversation, sender, client_id) is stored once
     std::uint64_t ref = 0; // for edit/delete: the seq of the sender's own entry
+    sender_kind from = sender_kind::member;
 };
 
 struct append_result {

@@ -4,6 +4,7 @@
 
 #include "server/api/counters.hpp"
 #include "server/api/handlers.hpp"
+#include "server/api/http_endpoint.hpp"
 #include "server/api/options.hpp"
 #include "server/api/per_shard.hpp"
 
@@ -131,6 +132,7 @@ struct app_config {
     std::map<std::string, namespace_handlers, std::less<>> namespaces;
     std::map<std::string, engineio_message_handler, std::less<>> engineio_endpoints;
     std::map<std::string, websocket_message_handler, std::less<>> websocket_endpoints;
+    std::map<std::string, http_handler, std::less<>> http_endpoints; // by path prefix
     std::vector<shard_start_handler> on_shard_start;
     std::vector<health_fields> health;
     std::vector<service_factory> services;
@@ -160,6 +162,12 @@ public:
     /// A plain WebSocket endpoint at `path`.
     void websocket(std::string path, websocket_message_handler h) {
         config_.websocket_endpoints[std::move(path)] = std::move(h);
+    }
+
+    /// A program's own HTTP endpoint: every request whose path starts with `path_prefix`, of
+    /// any method (the handler answers 404/405 itself).
+    void http(std::string path_prefix, http_handler h) {
+        config_.http_endpoints[std::move(path_prefix)] = std::move(h);
     }
 
     void on_shard_start(shard_start_handler h) { config_.on_shard_start.push_back(std::move(h)); }

@@ -60,6 +60,16 @@ struct emit_options {
 using emit_observer = std::function<void(std::string_view nsp, std::string_view event,
                                          const payload& data, const emit_options& o)>;
 
+/// The sockets a fetch-all query found on every shard: `sids[i]` lives on shard `shards[i]`.
+/// `total` counts every match, also those past the listing's limit; `complete` is false when a
+/// shard did not answer in time (what the others sent is still there).
+struct sid_list {
+    std::vector<std::string> sids;
+    std::vector<std::size_t> shards;
+    std::size_t total = 0;
+    bool complete = true;
+};
+
 /// Called once with the client's ack args, or with nullopt when the timeout passed first.
 using ack_callback = std::function<void(std::optional<args>)>;
 
@@ -104,6 +114,10 @@ public:
     /// The sids of the sockets on this shard that an emit with `o` would reach (backend
     /// pushes use it to join, leave or disconnect by room on every shard).
     std::vector<std::string> local_sids(const emit_options& o) const;
+    /// The sids of the sockets on every shard that an emit with `o` would reach, at most
+    /// `limit` from each shard (a backend's presence and member queries). One request per
+    /// shard through the cross-shard request layer; resumes on this shard.
+    boost::asio::awaitable<sid_list> fetch_sids(emit_options o, std::size_t limit) const;
     /// Disconnects the socket from this namespace ("server namespace disconnect").
     void disconnect(std::string_view sid) const;
     /// The session data of a socket on this shard, or nullptr.

@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
+
 namespace imedge::server {
 namespace {
 
@@ -44,6 +46,27 @@ asio::awaitable<connection_next> serve_healthz(shard& s, http_exchange& ex) {
                                std::move(body));
 }
 
+// A program's endpoint: the request handed over as plain values, the answer written back.
+asio::awaitable<connection_next> serve_program(shard& s, http_exchange& ex,
+                                               const http_handler& handler) {
+    http_call call;
+    call.method = std::string(ex.request.method_string());
+    call.target = std::string(ex.request.target());
+    for (const auto& f : ex.request) {
+        std::string name(f.name_string());
+        for (auto& c : name)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        call.headers.emplace_back(std::move(name), std::string(f.value()));
+    }
+    call.body = std::move(ex.request.body());
+    auto answer = co_await handler(server_ref(s, "/"), std::move(call));
+    http::fields extra;
+    for (const auto& [name, value] : answer.headers)
+        extra.set(name, value);
+    co_return co_await respond(ex, s.options(), static_cast<http::status>(answer.status),
+                               answer.content_type, std::move(answer.body), extra);
+}
+
 } // namespace
 
 router make_routes(const app_config& config) {
@@ -60,6 +83,13 @@ router make_routes(const app_config& config) {
               [&handler](shard& s, http_exchange& ex) { return serve_plain(s, ex, handler); });
     }
     r.add("/healthz", method_set::of({http::verb::get}), serve_healthz);
+    for (const auto& endpoint : config.http_endpoints) {
+        const auto& handler = endpoint.second;
+        r.add(
+            endpoint.first, method_set::any(),
+            [&handler](shard& s, http_exchange& ex) { return serve_program(s, ex, handler); },
+            router::match::prefix);
+    }
     return r;
 }
 

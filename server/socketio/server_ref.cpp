@@ -126,6 +126,12 @@ std::vector<std::string> server_ref::local_sids(const emit_options& o) const {
     return out;
 }
 
+boost::asio::awaitable<sid_list> server_ref::fetch_sids(emit_options o, std::size_t limit) const {
+    // Named first: GCC 12 destroys a braced temporary in a co_await's arguments twice.
+    rooms::broadcast_filter filter{std::move(o.to), std::move(o.skip)};
+    co_return co_await shard_->socketio().fetch_sids(nsp_, std::move(filter), limit);
+}
+
 void server_ref::disconnect(std::string_view sid) const {
     shard_->socketio().disconnect(nsp_, sid);
 }

@@ -245,4 +245,37 @@ void socketio_host::handle(rooms::session_request&& m) {
     owner_.reply_to(m.header, rooms::session_reply{session_here(m.nsp, m.sid, std::move(m.set))});
 }
 
+asio::awaitable<sid_list> socketio_host::fetch_sids(std::string nsp, rooms::broadcast_filter filter,
+                                                    std::size_t limit) {
+    auto shards = owner_.shard_count();
+    auto r = co_await owner_.requests().call(shards, fetch_timeout, [&](rooms::request_header h) {
+        for (std::size_t i = 0; i < shards; ++i)
+            owner_.send_to(i, rooms::sids_request{h, nsp, filter, limit});
+    });
+    sid_list out;
+    out.complete = r.complete();
+    for (auto& body : r.replies) {
+        auto* reply = std::get_if<rooms::sids_reply>(&body);
+        if (!reply)
+            continue;
+        out.total += reply->total;
+        for (auto& sid : reply->sids) {
+            out.sids.push_back(std::move(sid));
+            out.shards.push_back(reply->shard);
+        }
+    }
+    co_return out;
+}
+
+void socketio_host::handle(rooms::sids_request&& m) {
+    rooms::sids_reply reply{owner_.index(), {}, 0};
+    if (auto* ns = find_namespace(m.nsp))
+        ns->registry.for_each_member(m.filter, [&](sio_socket* s) {
+            if (reply.sids.size() < m.limit)
+                reply.sids.push_back(s->sid());
+            ++reply.total;
+        });
+    owner_.reply_to(m.header, std::move(reply));
+}
+
 } // namespace imedge::server

@@ -74,6 +74,12 @@ public:
     fetch_session(std::string nsp, std::string sid,
                   std::optional<std::pair<std::string, std::string>> set);
 
+    /// Asks every shard (this one included) for the sids of its sockets in `nsp` that `filter`
+    /// reaches, at most `limit` from each; resumes on this shard with every reply, or with those
+    /// that came within fetch_timeout (sid_list::complete says which).
+    asio::awaitable<sid_list> fetch_sids(std::string nsp, rooms::broadcast_filter filter,
+                                         std::size_t limit);
+
     /// Adapter messages from other shards.
     void on_message(rooms::adapter_message&& m);
 
@@ -89,6 +95,7 @@ private:
     void handle(rooms::ack_request&& m);
     void handle(rooms::rooms_request&& m);
     void handle(rooms::session_request&& m);
+    void handle(rooms::sids_request&& m);
 
     void deliver(const rooms::broadcast& m);
     /// The shard that owns `sid`, if it is another one.

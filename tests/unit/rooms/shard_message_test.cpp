@@ -13,6 +13,13 @@ TEST_SUITE("rooms") {
               rooms::delivery::droppable);
         CHECK(rooms::delivery_of(rooms::reply{1, rooms::rooms_reply{}}) ==
               rooms::delivery::droppable);
+        // A fetch-all request and its reply: a lost one is answered by the asker's deadline.
+        CHECK(rooms::delivery_of(rooms::adapter_message{rooms::sids_request{}}) ==
+              rooms::delivery::droppable);
+        CHECK(rooms::delivery_of(rooms::reply{1, rooms::sids_reply{0, {"a", "b"}, 2}}) ==
+              rooms::delivery::droppable);
+        CHECK(rooms::approximate_bytes(rooms::reply{1, rooms::sids_reply{0, {"abc"}, 1}}) >
+              rooms::approximate_bytes(rooms::reply{1, rooms::sids_reply{}}));
         // A join a handler was told about, a descriptor changing hands: state someone relies on.
         CHECK(rooms::delivery_of(rooms::adapter_message{rooms::room_change{}}) ==
               rooms::delivery::required);

@@ -97,6 +97,29 @@ TEST_SUITE("store") {
         CHECK(f.read("carol", direct_id("carol", "dave"), 0, 0, 10).entries.empty());
     }
 
+    TEST_CASE("a system sender needs no membership, opens a direct pair, not a group") {
+        fixture f;
+        auto conv = direct_id("alice", "bob");
+        auto system = [&](const std::string& c, const std::string& client_id) {
+            append_request r{c, "system:api", "msg", "{\"s\":1}", client_id};
+            r.from = sender_kind::system;
+            return f.wait<append_result>([&](auto cb) { f.db->append(0, r, cb); });
+        };
+        auto first = system(conv, "once");
+        REQUIRE(first.code == status::ok);
+        CHECK(first.stored->seq == 1);
+        CHECK(first.stored->sender == "system:api");
+        CHECK(system(conv, "once").duplicate);
+        CHECK(f.send("alice", conv, "{}").stored->seq == 2); // the pair was opened by the system
+        REQUIRE(f.shard.run_until([&] { return f.fed.size() == 2; }));
+        CHECK(*f.fed[0].recipients == std::vector<std::string>{"alice", "bob"});
+        CHECK(system("g:nothing", "").code == status::no_such_conversation);
+        CHECK(system("d:bob:alice", "").code == status::no_such_conversation);
+        // A member sender of the same name is still not a member.
+        CHECK(f.send("system:api", conv, "{}").code == status::not_member);
+        CHECK(f.read("bob", conv, 0, 0, 10).entries.size() == 2);
+    }
+
     TEST_CASE("a repeated client id is stored once and acked with the same seq") {
         fixture f;
         auto conv = direct_id("alice", "bob");
