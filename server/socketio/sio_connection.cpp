@@ -169,7 +169,9 @@ void sio_connection::dispatch(sio_socket& socket, inbound_packet&& p) {
             return;
         event e{server_ref(owner_, socket.nsp()), socket.sid(), std::move(decoded->name),
                 std::move(decoded->args),
-                p.ack_id ? ack_sender(socket.weak_from_this(), *p.ack_id) : ack_sender{}};
+                p.ack_id ? ack_sender(socket.weak_from_this(), *p.ack_id,
+                                      owner_.options().limits.max_attachments)
+                         : ack_sender{}};
         if (entry->sync) {
             try {
                 entry->sync(e);
