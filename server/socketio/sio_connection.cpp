@@ -54,8 +54,10 @@ void sio_connection::arm_attachment_deadline(eio_session& s) {
                 return;
             // A stale wake-up (the packet completed, another started since) changes nothing.
             auto since = assembler_.incomplete_since();
-            if (since && *since + timeout <= std::chrono::steady_clock::now())
+            if (since && *since + timeout <= std::chrono::steady_clock::now()) {
+                ++owner_.metrics().attachment_timeouts;
                 session->close(close_reason::attachment_timeout);
+            }
         });
 }
 
