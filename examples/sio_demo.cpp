@@ -30,8 +30,9 @@ void register_demo(namespace_handlers& ns) {
         .on("message-with-ack", [](event& e) { e.ack(payload(e.args)); })
         .on("join",
             [](event& e) {
-                e.io.enter_room(e.sid, e.args.string_at(0));
-                e.ack(payload().add_string("joined:" + std::string(e.args.string_at(0))));
+                bool joined = e.io.enter_room(e.sid, e.args.string_at(0)); // false: rooms cap
+                e.ack(payload().add_string((joined ? "joined:" : "refused:") +
+                                           std::string(e.args.string_at(0))));
             })
         .on("leave",
             [](event& e) {

@@ -24,6 +24,9 @@ struct shard_counters {
     std::uint64_t parked_gets = 0;        // long-polling GETs held open, waiting for data
     std::uint64_t pings_sent = 0;         // Engine.IO pings queued to clients
     std::uint64_t pongs_received = 0;     // Engine.IO pongs received from clients
+
+    std::uint64_t attachment_timeouts = 0; // sessions closed: a binary packet's parts came late
+    std::uint64_t acks_awaited = 0;        // server-to-client acks waited for (gauge)
 };
 
 } // namespace imedge::server

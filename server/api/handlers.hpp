@@ -10,6 +10,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -156,17 +157,22 @@ private:
 
 /// Sends the ACK a client asked for. Empty when the client asked for none. Safe to keep after
 /// the handler returns (it does nothing once the socket is gone); only the first call sends.
+/// An ack is held to the same bound as an emit: a payload with more than `max_attachments`
+/// (server_limits::max_attachments) binary attachments throws boost::system::system_error with
+/// protocol::errc::too_many_attachments and sends nothing; the ack is still owed, so a handler
+/// that catches it may answer with a smaller payload.
 class ack_sender {
 public:
     ack_sender() = default;
-    ack_sender(std::weak_ptr<sio_socket> socket, std::uint64_t id)
-        : socket_(std::move(socket)), id_(id) {}
+    ack_sender(std::weak_ptr<sio_socket> socket, std::uint64_t id, std::size_t max_attachments)
+        : socket_(std::move(socket)), id_(id), max_attachments_(max_attachments) {}
     explicit operator bool() const { return !socket_.expired() || id_.has_value(); }
     void operator()(const payload& data = {});
 
 private:
     std::weak_ptr<sio_socket> socket_;
     std::optional<std::uint64_t> id_;
+    std::size_t max_attachments_ = 0;
 };
 
 /// What an event handler receives. Owns its data: safe across coroutine suspensions.

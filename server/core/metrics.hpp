@@ -49,13 +49,16 @@ struct alignas(64) shard_metrics {
     shard_counter pings_sent;         // Engine.IO pings queued to clients
     shard_counter pongs_received;     // Engine.IO pongs received from clients
 
+    shard_counter attachment_timeouts; // sessions closed: a binary packet's parts came too late
+    shard_counter acks_awaited;        // server-to-client acks waited for (gauge)
+
     shard_counters snapshot() const {
-        return {accepted.get(),        accept_backoffs.get(),  slow_readers.get(),
-                handed_over.get(),     forwarded.get(),        forward_timeouts.get(),
-                sessions.get(),        pending_sessions.get(), refused_handshakes.get(),
-                refused_origins.get(), mesh_sent.get(),        mesh_overflowed.get(),
-                refused_joins.get(),   parked_gets.get(),      pings_sent.get(),
-                pongs_received.get()};
+        return {accepted.get(),        accept_backoffs.get(),     slow_readers.get(),
+                handed_over.get(),     forwarded.get(),           forward_timeouts.get(),
+                sessions.get(),        pending_sessions.get(),    refused_handshakes.get(),
+                refused_origins.get(), mesh_sent.get(),           mesh_overflowed.get(),
+                refused_joins.get(),   parked_gets.get(),         pings_sent.get(),
+                pongs_received.get(),  attachment_timeouts.get(), acks_awaited.get()};
     }
 };
 

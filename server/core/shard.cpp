@@ -171,7 +171,7 @@ void shard::handle(std::size_t, rooms::shard_message&& m) {
                         log_coroutine_exception(e, "adopted connection");
                     });
             } else if constexpr (std::is_same_v<T, rooms::forwarded_request>) {
-                serve_forwarded(*this, std::move(message));
+                serve_forwarded(*this, std::forward<decltype(message)>(message));
             } else if constexpr (std::is_same_v<T, rooms::plain_broadcast>) {
                 plain_.deliver(message);
             } else if constexpr (std::is_same_v<T, rooms::reply>) {

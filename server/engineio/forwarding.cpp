@@ -54,21 +54,12 @@ public:
             answer({}, false);
     }
 
+    // Not a coroutine: the response is serialized at once (there is no socket to wait for),
+    // and only the result is handed to an awaitable.
     asio::awaitable<bool> write(http::message_generator response,
                                 std::chrono::milliseconds) override {
-        std::string bytes;
-        beast::error_code ec;
-        while (!response.is_done()) {
-            auto buffers = response.prepare(ec);
-            if (ec)
-                co_return false;
-            auto n = asio::buffer_size(buffers);
-            auto at = bytes.size();
-            bytes.resize(at + n);
-            asio::buffer_copy(asio::buffer(bytes.data() + at, n), buffers);
-            response.consume(n);
-        }
-        co_return answer(std::move(bytes), response.keep_alive());
+        auto bytes = serialize(response);
+        return ready(bytes && answer(std::move(*bytes), response.keep_alive()));
     }
 
     asio::awaitable<bool> write_serialized(std::string_view response,
@@ -82,6 +73,25 @@ public:
     std::optional<released_connection> release() override { return std::nullopt; }
 
 private:
+    static asio::awaitable<bool> ready(bool value) { co_return value; }
+
+    // The whole response as bytes; nullopt if the generator fails.
+    static std::optional<std::string> serialize(http::message_generator& response) {
+        std::string bytes;
+        beast::error_code ec;
+        while (!response.is_done()) {
+            auto buffers = response.prepare(ec);
+            if (ec)
+                return std::nullopt;
+            auto n = asio::buffer_size(buffers);
+            auto at = bytes.size();
+            bytes.resize(at + n);
+            asio::buffer_copy(asio::buffer(bytes.data() + at, n), buffers);
+            response.consume(n);
+        }
+        return bytes;
+    }
+
     // One answer per request: HTTP/1.1 has no second response to one request.
     bool answer(std::string bytes, bool keep_alive) {
         if (answered_)
@@ -140,7 +150,7 @@ asio::awaitable<connection_next> forward_to_owner(shard& s, std::size_t to, http
 void serve_forwarded(shard& s, rooms::forwarded_request&& request) {
     s.connection_opened(); // a graceful stop waits for the answer
     asio::co_spawn(s.context(), serve_forwarded_request(s, std::move(request)),
-                   [&s](std::exception_ptr e) {
+                   [&s](const std::exception_ptr& e) {
                        log_coroutine_exception(e, "forwarded request");
                        s.connection_closed();
                    });

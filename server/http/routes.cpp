@@ -29,16 +29,31 @@ asio::awaitable<connection_next> serve_plain(shard& s, http_exchange& ex,
     co_return connection_next::taken;
 }
 
+// What /healthz reports, summed over all shards: the gauges tests wait on, and the counters of
+// the hardening bounds (docs/hardening.md), so an operator or a test sees a bound being hit.
+constexpr std::pair<std::string_view, shard_counter shard_metrics::*> healthz_fields[] = {
+    {"sessions", &shard_metrics::sessions},
+    {"parked_gets", &shard_metrics::parked_gets},
+    {"pings_sent", &shard_metrics::pings_sent},
+    {"pongs_received", &shard_metrics::pongs_received},
+    {"acks_awaited", &shard_metrics::acks_awaited},
+    {"slow_readers", &shard_metrics::slow_readers},
+    {"attachment_timeouts", &shard_metrics::attachment_timeouts},
+    {"ring_drops", &shard_metrics::mesh_overflowed},
+    {"refused_handshakes", &shard_metrics::refused_handshakes},
+    {"refused_origins", &shard_metrics::refused_origins},
+    {"refused_joins", &shard_metrics::refused_joins},
+};
+
 // A load balancer's liveness probe: answered by the shard that accepted it, so a shard whose
 // loop is stuck stops answering its share. Its gauges, summed over all shards without asking
 // them, let a test wait for what the server has seen (a parked GET, a ping) instead of guessing.
 // A program adds its own fields (app::add_health_fields).
 asio::awaitable<connection_next> serve_healthz(shard& s, http_exchange& ex) {
     const auto& m = s.all_metrics();
-    auto body = fmt::format(
-        R"({{"status":"ok","shard":{},"sessions":{},"parked_gets":{},"pings_sent":{},"pongs_received":{})",
-        s.index(), m.sum(&shard_metrics::sessions), m.sum(&shard_metrics::parked_gets),
-        m.sum(&shard_metrics::pings_sent), m.sum(&shard_metrics::pongs_received));
+    std::string body = fmt::format(R"({{"status":"ok","shard":{})", s.index());
+    for (const auto& [name, field] : healthz_fields)
+        body += fmt::format(R"(,"{}":{})", name, m.sum(field));
     for (const auto& fields : s.config().health)
         body += ',' + fields();
     body += '}';

@@ -40,10 +40,14 @@ void require_emittable(std::string_view event) {
 // The bound the server holds its clients to (server_limits::max_attachments) holds for what it
 // sends too: a packet past it is one this server itself would refuse, and each attachment is a
 // separate frame every recipient must hold until the last one comes.
-void require_attachments_within(const payload& data, const shard& owner) {
-    if (data.attachments().size() > owner.options().limits.max_attachments)
+void require_attachments_within(const payload& data, std::size_t max_attachments,
+                                const char* what = "emit") {
+    if (data.attachments().size() > max_attachments)
         throw boost::system::system_error(make_error_code(protocol::errc::too_many_attachments),
-                                          "emit");
+                                          what);
+}
+void require_attachments_within(const payload& data, const shard& owner) {
+    require_attachments_within(data, owner.options().limits.max_attachments);
 }
 } // namespace
 
@@ -148,6 +152,7 @@ std::size_t server_ref::shard_index() const {
 void ack_sender::operator()(const payload& data) {
     if (!id_)
         return;
+    require_attachments_within(data, max_attachments_, "ack"); // before the ack is spent
     auto id = *id_;
     id_.reset(); // an ack is sent once
     if (auto socket = socket_.lock())

@@ -54,8 +54,10 @@ void sio_connection::arm_attachment_deadline(eio_session& s) {
                 return;
             // A stale wake-up (the packet completed, another started since) changes nothing.
             auto since = assembler_.incomplete_since();
-            if (since && *since + timeout <= std::chrono::steady_clock::now())
+            if (since && *since + timeout <= std::chrono::steady_clock::now()) {
+                ++owner_.metrics().attachment_timeouts;
                 session->close(close_reason::attachment_timeout);
+            }
         });
 }
 
@@ -169,7 +171,9 @@ void sio_connection::dispatch(sio_socket& socket, inbound_packet&& p) {
             return;
         event e{server_ref(owner_, socket.nsp()), socket.sid(), std::move(decoded->name),
                 std::move(decoded->args),
-                p.ack_id ? ack_sender(socket.weak_from_this(), *p.ack_id) : ack_sender{}};
+                p.ack_id ? ack_sender(socket.weak_from_this(), *p.ack_id,
+                                      owner_.options().limits.max_attachments)
+                         : ack_sender{}};
         if (entry->sync) {
             try {
                 entry->sync(e);

@@ -11,11 +11,13 @@
 namespace imedge::server {
 
 sio_socket::sio_socket(eio_session& session, namespace_state& ns, std::string sid)
-    : session_(&session), ns_(&ns), sid_(std::move(sid)) {}
+    : session_(&session), ns_(&ns), sid_(std::move(sid)),
+      acks_gauge_(&session.owner().metrics().acks_awaited) {}
 
 sio_socket::~sio_socket() {
     // Whoever still waits for an ack learns that none will come.
     auto acks = std::move(acks_);
+    acks_gauge_->sub(acks.size());
     for (auto& [id, pending] : acks) {
         pending.timer->cancel();
         if (pending.done)
@@ -81,6 +83,7 @@ std::uint64_t sio_socket::expect_ack(ack_callback done, std::chrono::millisecond
             self->expire_ack(id);
     });
     acks_.emplace(id, pending_ack{std::move(done), std::move(timer)});
+    acks_gauge_->add();
     return id;
 }
 
@@ -90,6 +93,7 @@ void sio_socket::resolve_ack(std::uint64_t id, args a) {
         return; // late or unknown: the timeout already answered
     auto pending = std::move(it->second);
     acks_.erase(it);
+    acks_gauge_->sub();
     pending.timer->cancel();
     if (pending.done)
         pending.done(std::move(a));
@@ -101,6 +105,7 @@ void sio_socket::expire_ack(std::uint64_t id) {
         return;
     auto pending = std::move(it->second);
     acks_.erase(it);
+    acks_gauge_->sub();
     if (pending.done)
         pending.done(std::nullopt);
 }

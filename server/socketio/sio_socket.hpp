@@ -12,6 +12,7 @@
 namespace imedge::server {
 
 class eio_session;
+class shard_counter;
 struct namespace_state;
 
 using protocol::socketio::inbound_packet;
@@ -70,6 +71,9 @@ private:
     bool held_overflow_ = false;
     std::uint64_t next_ack_id_ = 0;
     std::unordered_map<std::uint64_t, pending_ack> acks_;
+    // shard_metrics::acks_awaited: one per entry of acks_. The metrics board outlives the
+    // shards, so this outlives every socket.
+    shard_counter* acks_gauge_;
 };
 
 } // namespace imedge::server

@@ -16,7 +16,8 @@ using namespace imedge::server;
 namespace {
 
 // "/": blobs(n, how) emits "b" with n one-byte attachments to the sender, by emit or
-// emit_local, then acks "sent" or the error's message.
+// emit_local, then acks "sent" or the error's message; with how "ack" it acks with the n
+// attachments themselves, or with the error's message when that ack is refused.
 class blob_server {
 public:
     explicit blob_server(server_options o) : app_(std::move(o)) {
@@ -25,6 +26,10 @@ public:
             for (int i = 0, n = std::stoi(e.args[0].json); i < n; ++i)
                 p.add_binary(std::string(1, static_cast<char>('a' + i % 26)));
             try {
+                if (e.args.string_at(1) == "ack") {
+                    e.ack(p);
+                    return;
+                }
                 if (e.args.string_at(1) == "local")
                     e.io.emit_local(e.sid, "b", p);
                 else
@@ -51,6 +56,30 @@ std::string refusal() {
 } // namespace
 
 TEST_SUITE("component") {
+
+    TEST_CASE("an ack past max_attachments throws too_many_attachments and sends nothing") {
+        auto o = test_options(1);
+        o.limits.max_attachments = 3;
+        blob_server server(o);
+        ws_client c(server.port());
+        c.connect_namespace();
+        // At the bound: a BINARY_ACK with its three parts.
+        c.emit("blobs", R"(3,"ack")", 1);
+        auto header = c.read();
+        REQUIRE(header);
+        CHECK(header->starts_with(R"(463-1[{"_placeholder":true,"num":0})"));
+        CHECK(c.read() == "a");
+        CHECK(c.read() == "b");
+        CHECK(c.read() == "c");
+        // One past it: nothing of the refused ack goes out, and the ack is still owed, so the
+        // handler's answer with the error is the very next packet.
+        c.emit("blobs", R"(4,"ack")", 2);
+        CHECK(c.read() == "432" + refusal());
+        // The connection is unharmed.
+        c.emit("blobs", R"(1,"ack")", 3);
+        CHECK(c.read() == R"(461-3[{"_placeholder":true,"num":0}])");
+        CHECK(c.read() == "a");
+    }
 
     TEST_CASE("an emit past max_attachments throws too_many_attachments and sends nothing") {
         auto o = test_options(1);

@@ -47,6 +47,7 @@ public:
         running_ = app_.start();
     }
     std::uint16_t port() const { return running_->port(); }
+    const running_server& running() const { return *running_; }
 
 private:
     app app_;
@@ -89,6 +90,7 @@ TEST_SUITE("component") {
         check_alive(good); // served while the victim's packet is pending
         CHECK(closed_within(victim, 5000ms));
         CHECK(clock_type::now() - start >= 250ms); // the deadline, not an earlier refusal
+        CHECK(server.running().counters(0).attachment_timeouts == 1); // counted before the close
         check_alive(good);
     }
 

@@ -35,6 +35,8 @@ for shards in "${shard_counts[@]}"; do
   if start_server IMEDGE_E2E_SIO_DEMO_PORT sio_demo "$shards" "${route[@]}" &&
      start_server IMEDGE_E2E_SIO_DEMO_SMALL_PORT sio_demo "$shards" --max-payload 10000 &&
      start_server IMEDGE_E2E_SIO_DEMO_HB_PORT sio_demo "$shards" --ping-interval 300 --ping-timeout 200 &&
+     { [ "${IMEDGE_E2E_REFERENCE:-}" = 1 ] || # the reference server has no rooms cap
+       start_server IMEDGE_E2E_SIO_DEMO_ROOMS_PORT sio_demo "$shards" --max-rooms-per-socket 2; } &&
      start_im_servers "$shards" &&
      start_server IMEDGE_E2E_NOTIFY_PORT notify "$shards" &&
      start_server IMEDGE_E2E_EIO_ECHO_PORT eio_echo "$shards" &&

@@ -2,8 +2,10 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { health, parkGet, waitFor } from "./lib/health.mjs";
+import { io } from "socket.io-client";
 import { openPolling, pollGet, pollPost, WsPeer, eioUrl } from "./lib/raw.mjs";
-import { imedgeOnly, servers } from "./lib/env.mjs";
+import { httpUrl, imedgeOnly, servers } from "./lib/env.mjs";
+import { nextEvent } from "./lib/wait.mjs";
 
 const PATH = "/engine.io/";
 const skip = imedgeOnly("/healthz is imedge's own endpoint");
@@ -12,7 +14,9 @@ describe("GET /healthz", { skip }, () => {
   test("answers status, shard and non-negative integer gauges", async () => {
     const h = await health(servers.eioEcho);
     assert.equal(h.status, "ok");
-    for (const k of ["shard", "sessions", "parked_gets", "pings_sent", "pongs_received"])
+    for (const k of ["shard", "sessions", "parked_gets", "pings_sent", "pongs_received",
+                     "acks_awaited", "slow_readers", "attachment_timeouts", "ring_drops",
+                     "refused_handshakes", "refused_origins", "refused_joins"])
       assert.ok(Number.isInteger(h[k]) && h[k] >= 0, `${k}: ${JSON.stringify(h)}`);
   });
 
@@ -48,5 +52,27 @@ describe("GET /healthz", { skip }, () => {
     peer.send("3");
     await waitFor(port, (h) => h.pongs_received > before.pongs_received, "the pong to be counted");
     peer.close();
+  });
+
+  test("refused_joins counts a join past --max-rooms-per-socket; others keep joining", async () => {
+    const port = servers.sioDemoRooms; // --max-rooms-per-socket 2: the sid's own room and one
+    const connect = async () => {
+      const socket = io(httpUrl(port), { transports: ["websocket"], forceNew: true, reconnection: false });
+      await nextEvent(socket, "connect", 5000);
+      return socket;
+    };
+    const [a, b] = [await connect(), await connect()];
+    try {
+      const before = await health(port);
+      assert.equal(await a.timeout(3000).emitWithAck("join", "one"), "joined:one");
+      assert.equal(await a.timeout(3000).emitWithAck("join", "two"), "refused:two");
+      await waitFor(port, (h) => h.refused_joins === before.refused_joins + 1, "the refused join to be counted");
+      assert.equal(await a.timeout(3000).emitWithAck("join", "one"), "joined:one", "already in: no refusal");
+      assert.equal(await b.timeout(3000).emitWithAck("join", "two"), "joined:two");
+      assert.equal((await health(port)).refused_joins, before.refused_joins + 1);
+    } finally {
+      a.disconnect();
+      b.disconnect();
+    }
   });
 });

@@ -2,8 +2,9 @@
 import { afterEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { io, Manager } from "socket.io-client";
-import { MODES, httpUrl, servers } from "./lib/env.mjs";
-import { collectEvents, nextEvent, normaliseBinary, withTimeout } from "./lib/wait.mjs";
+import { MODES, httpUrl, reference, servers } from "./lib/env.mjs";
+import { health, waitFor } from "./lib/health.mjs";
+import { collectEvents, nextEvent, normaliseBinary, sleep, withTimeout } from "./lib/wait.mjs";
 
 const open = [];
 afterEach(() => {
@@ -173,11 +174,15 @@ for (const mode of MODES) {
 
     test("a client that leaves while the server waits for its ack does no harm", async () => {
       const { socket } = await connect(mode);
+      const before = reference ? 0 : (await health(servers.sioDemo)).acks_awaited;
       const question = nextEvent(socket, "question");
       socket.emit("server-ack", "bye");
       await question;
+      if (!reference) assert.equal((await health(servers.sioDemo)).acks_awaited, before + 1);
       socket.disconnect();
-      await new Promise((r) => setTimeout(r, 1200)); // past the server's ack deadline
+      if (reference) await sleep(1200); // no /healthz: past its ack deadline (expectations only)
+      // The server's word that it waits no more: the socket's end answered its pending ack.
+      else await waitFor(servers.sioDemo, (h) => h.acks_awaited === before, "the ack wait to end");
       const { socket: next } = await connect(mode);
       assert.equal(await next.timeout(3000).emitWithAck("message-with-ack", "fine"), "fine");
     });

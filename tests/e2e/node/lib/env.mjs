@@ -24,6 +24,8 @@ export const servers = {
   get sioDemoHeartbeat() { return port("IMEDGE_E2E_SIO_DEMO_HB_PORT"); },
   // examples/sio_demo with --max-payload 10000.
   get sioDemoSmall() { return port("IMEDGE_E2E_SIO_DEMO_SMALL_PORT"); },
+  // examples/sio_demo with --max-rooms-per-socket 2 (imedge only: not started for a reference run).
+  get sioDemoRooms() { return port("IMEDGE_E2E_SIO_DEMO_ROOMS_PORT"); },
 };
 
 export const httpUrl = (p) => `http://${host}:${p}`;
