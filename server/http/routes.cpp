@@ -40,6 +40,15 @@ asio::awaitable<connection_next> serve_healthz(shard& s, http_exchange& ex) {
             m.sum(&shard_metrics::pings_sent), m.sum(&shard_metrics::pongs_received)));
 }
 
+asio::awaitable<connection_next> serve_get(shard& s, http_exchange& ex,
+                                           const http_get_handler& handler) {
+    auto reply = handler(protocol::engineio::parse_target(ex.request.target()).query);
+    http::fields extra;
+    extra.set(http::field::cache_control, "no-store");
+    co_return co_await respond(ex, s.options(), static_cast<http::status>(reply.status),
+                               reply.content_type, std::move(reply.body), extra);
+}
+
 } // namespace
 
 router make_routes(const app_config& config) {
@@ -54,6 +63,11 @@ router make_routes(const app_config& config) {
         const auto& handler = endpoint.second;
         r.add(endpoint.first, method_set::of({http::verb::get}),
               [&handler](shard& s, http_exchange& ex) { return serve_plain(s, ex, handler); });
+    }
+    for (const auto& endpoint : config.http_get_endpoints) {
+        const auto& handler = endpoint.second;
+        r.add(endpoint.first, method_set::of({http::verb::get}),
+              [&handler](shard& s, http_exchange& ex) { return serve_get(s, ex, handler); });
     }
     r.add("/healthz", method_set::of({http::verb::get}), serve_healthz);
     return r;

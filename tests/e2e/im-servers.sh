@@ -2,6 +2,9 @@
 # suites use, each on a fresh data directory, and exports what the tests need to mint tokens.
 #   IMEDGE_E2E_IM_PORT     HS256 secret, --jwt-issuer imedge-tests --jwt-audience imedge
 #   IMEDGE_E2E_IM_RS_PORT  RS256 public key, --jwt-user-claim user_id
+#   IMEDGE_E2E_IM_RULES_PORT  the HS256 settings plus --group-create-claim can_create_groups
+#   IMEDGE_E2E_IM_DEV_PORT the default set-up: no key (a development secret, GET /dev/token),
+#                          --group-create-claim can_create_groups
 # Not started against the reference servers (Node has no IM service): the im suites skip then.
 
 # start_im_servers SHARDS
@@ -17,5 +20,10 @@ start_im_servers() {
   start_server IMEDGE_E2E_IM_PORT imedge "$shards" --jwt-secret "$IMEDGE_E2E_IM_SECRET" \
       --jwt-issuer imedge-tests --jwt-audience imedge --data-dir "$dir/hs" --durability os &&
     start_server IMEDGE_E2E_IM_RS_PORT imedge "$shards" --jwt-public-key "$dir/rs.pub" \
-      --jwt-algorithm RS256 --jwt-user-claim user_id --data-dir "$dir/rs"
+      --jwt-algorithm RS256 --jwt-user-claim user_id --data-dir "$dir/rs" &&
+    start_server IMEDGE_E2E_IM_RULES_PORT imedge "$shards" --jwt-secret "$IMEDGE_E2E_IM_SECRET" \
+      --jwt-issuer imedge-tests --jwt-audience imedge --group-create-claim can_create_groups \
+      --data-dir "$dir/rules" --durability os &&
+    start_server IMEDGE_E2E_IM_DEV_PORT imedge "$shards" --group-create-claim can_create_groups \
+      --data-dir "$dir/dev" --durability os
 }
