@@ -2,15 +2,23 @@
 // before exp keeps the connection alive past the old exp; a token that runs out unrefreshed
 // gets auth.expired and a server-side disconnect; refresh refusals carry connect's reasons; and
 // the development token endpoint exists only in the default set-up. Run on 1 and 4 shards.
-import { afterEach, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { call, closeAll, connect, im, token, unique } from "./lib/im.mjs";
+import { call, connect as connectAny, im, token, unique } from "./lib/im.mjs";
 import { httpUrl, reference } from "./lib/env.mjs";
 import { nextEvent, withTimeout } from "./lib/wait.mjs";
 
 const noIm = reference ? "the reference servers have no IM service" : false;
 
-afterEach(closeAll);
+// The lifecycle tests mostly wait for deadlines, so they run concurrently; each test gets a
+// `connect` whose sockets it closes itself when it ends (closeAll would close the others').
+const each = (name, fn) =>
+  test(name, (t) =>
+    fn(async (tok, opts) => {
+      const socket = await connectAny(tok, opts);
+      t.after(() => socket.disconnect());
+      return socket;
+    }));
 
 const now = () => Math.floor(Date.now() / 1000);
 // Short-lived: 3 s leaves room for a slow connect, and the test still ends in seconds.
@@ -28,8 +36,8 @@ function expiry(socket, ms = 15000) {
   );
 }
 
-describe("im: token lifecycle", { skip: noIm }, () => {
-  test("a token that runs out unrefreshed: auth.expired {reason: expired}, then the server disconnects", async () => {
+describe("im: token lifecycle", { skip: noIm, concurrency: true }, () => {
+  each("a token that runs out unrefreshed: auth.expired {reason: expired}, then the server disconnects", async (connect) => {
     const socket = await connect(shortToken(unique("eve")));
     const started = Date.now();
     const [data, why] = await expiry(socket);
@@ -40,7 +48,7 @@ describe("im: token lifecycle", { skip: noIm }, () => {
     assert.ok(Date.now() - started >= 1000, `ended after ${Date.now() - started} ms`);
   });
 
-  test("auth.refresh before exp: acked with the new exp; the connection outlives the old exp", async () => {
+  each("auth.refresh before exp: acked with the new exp; the connection outlives the old exp", async (connect) => {
     const user = unique("rita");
     const refreshed = await connect(shortToken(user));
     const exp = now() + 600;
@@ -59,7 +67,7 @@ describe("im: token lifecycle", { skip: noIm }, () => {
     assert.equal(still.ok, true);
   });
 
-  test("a token without exp clears the deadline; a later refresh with exp arms it again", async () => {
+  each("a token without exp clears the deadline; a later refresh with exp arms it again", async (connect) => {
     const user = unique("nox");
     const socket = await connect(shortToken(user));
     assert.deepEqual(await call(socket, "auth.refresh", { token: token({ sub: user, exp: undefined }) }),
@@ -73,7 +81,7 @@ describe("im: token lifecycle", { skip: noIm }, () => {
     assert.deepEqual(data, { reason: "expired" });
   });
 
-  test("refresh refusals name connect's reasons, wrong_user for another user's token; the old token stays", async () => {
+  each("refresh refusals name connect's reasons, wrong_user for another user's token; the old token stays", async (connect) => {
     const user = unique("ruth");
     const socket = await connect(token({ sub: user, exp: now() + 600 }));
     const refused = (tok) => call(socket, "auth.refresh", { token: tok });
@@ -91,7 +99,7 @@ describe("im: token lifecycle", { skip: noIm }, () => {
     assert.equal((await call(socket, "conversations", {})).ok, true);
   });
 
-  test("a refused refresh does not extend a short token: the connection still expires", async () => {
+  each("a refused refresh does not extend a short token: the connection still expires", async (connect) => {
     const user = unique("sam");
     const socket = await connect(shortToken(user));
     const ends = expiry(socket);
@@ -101,7 +109,7 @@ describe("im: token lifecycle", { skip: noIm }, () => {
     assert.deepEqual(data, { reason: "expired" });
   });
 
-  test("every device of a user expires on its own deadline, on whichever shard it is", async () => {
+  each("every device of a user expires on its own deadline, on whichever shard it is", async (connect) => {
     const user = unique("multi");
     const sockets = await Promise.all([3, 3, 3, 3].map((s) => connect(shortToken(user, s))));
     const keeper = await connect(token({ sub: user, exp: now() + 600 }));
@@ -112,7 +120,7 @@ describe("im: token lifecycle", { skip: noIm }, () => {
 });
 
 describe("im: development tokens", { skip: noIm }, () => {
-  test("GET /dev/token?user=alice in the default set-up: a token that connects as alice, with the group-create claim", async () => {
+  each("GET /dev/token?user=alice in the default set-up: a token that connects as alice, with the group-create claim", async (connect) => {
     const user = unique("alice");
     const res = await fetch(`${httpUrl(im.devPort)}/dev/token?user=${encodeURIComponent(user)}`);
     assert.equal(res.status, 200);
@@ -128,7 +136,7 @@ describe("im: development tokens", { skip: noIm }, () => {
     assert.deepEqual(g.members, [{ user, role: "owner" }]);
   });
 
-  test("/dev/token refuses a bad user and is 404 wherever a secret or key is configured", async () => {
+  each("/dev/token refuses a bad user and is 404 wherever a secret or key is configured", async (connect) => {
     assert.equal((await fetch(`${httpUrl(im.devPort)}/dev/token`)).status, 400);
     assert.equal((await fetch(`${httpUrl(im.devPort)}/dev/token?user=a:b`)).status, 400);
     for (const port of [im.port, im.rsPort, im.rulesPort]) {
@@ -137,7 +145,7 @@ describe("im: development tokens", { skip: noIm }, () => {
     }
   });
 
-  test("the development server still refuses tokens it did not sign", async () => {
+  each("the development server still refuses tokens it did not sign", async (connect) => {
     const error = await connect(token({ sub: "x" }), { port: im.devPort }).then(() => null, (e) => e);
     assert.equal(error?.data?.reason, "bad_signature");
   });
