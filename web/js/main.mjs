@@ -141,9 +141,19 @@ function onTyping({ conversation: id, user }) {
 }
 
 function onGroup(g) {
-  const c = conversation(g.conversation);
-  c.members = g.members.map((m) => m.user);
-  if (g.change === "left" && g.user === client.user) conversations.delete(g.conversation);
+  const aboutMe = g.user === client.user;
+  if (aboutMe && g.change === "invited") {
+    // Not a member yet: the invitation is used by joining.
+    $("#join-group [name=conversation]").value = g.conversation;
+    $("#typing").textContent = `${g.by} invited you to a group: press Join`;
+    return;
+  }
+  if (aboutMe && (g.change === "left" || g.change === "removed")) {
+    conversations.delete(g.conversation);
+    if (current === g.conversation) current = null;
+  } else {
+    conversation(g.conversation).members = g.members.map((m) => m.user);
+  }
   render();
 }
 
