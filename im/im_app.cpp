@@ -81,8 +81,8 @@ void register_im(server::app& server, im_runtime& rt) {
         .on("presence", [on](event& e) { on(e).presence(e); });
 }
 
-void disconnect_user(server::running_server& server, im_runtime& rt, std::string user,
-                     std::string reason, std::function<void(std::size_t)> done) {
+void disconnect_user(server::running_server& server, im_runtime& rt, const std::string& user,
+                     const std::string& reason, std::function<void(std::size_t)> done) {
     // Counted across shards: each adds its devices, the last to finish reports the sum.
     struct tally {
         std::atomic<std::size_t> shards_left;

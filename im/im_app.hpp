@@ -37,7 +37,7 @@ void register_im(server::app& server, im_runtime& runtime);
 /// at once. `done` (optional) runs once with the number of devices disconnected, on the shard
 /// that finished last. A device may reconnect with a token that is still valid: revoking the
 /// user's tokens themselves is the token issuer's part (short `exp`, refusing refreshes).
-void disconnect_user(server::running_server& server, im_runtime& runtime, std::string user,
-                     std::string reason, std::function<void(std::size_t)> done = {});
+void disconnect_user(server::running_server& server, im_runtime& runtime, const std::string& user,
+                     const std::string& reason, std::function<void(std::size_t)> done = {});
 
 } // namespace imedge::im

@@ -16,6 +16,7 @@
 
 #include <simdjson.h>
 
+#include <memory>
 #include <set>
 #include <unordered_map>
 
@@ -109,8 +110,8 @@ private:
     simdjson::dom::parser parser_;
     std::unordered_map<std::string, device> devices_;                   // by sid
     std::unordered_map<std::string, std::vector<std::string>> by_user_; // user -> sids here
-    token_deadlines expiries_;                  // by sid: when its token runs out
-    boost::asio::steady_timer* expiry_timer_{}; // owned by watch_expiry's frame while it runs
+    token_deadlines expiries_;                              // by sid: when its token runs out
+    std::weak_ptr<boost::asio::steady_timer> expiry_timer_; // owned by watch_expiry's frame
 };
 
 } // namespace imedge::im

@@ -56,26 +56,26 @@ void shard_service::track_expiry(const std::string& sid, const verified_token& t
         return;
     }
     // Only a new earliest deadline needs the timer to wake sooner; later ones wait their turn.
-    if (expiries_.arm(sid, *t.expires_ms) && expiry_timer_)
-        expiry_timer_->cancel();
+    if (expiries_.arm(sid, *t.expires_ms))
+        if (auto timer = expiry_timer_.lock())
+            timer->cancel();
 }
 
 // One timer per shard, always set for the earliest deadline. The deadlines are wall-clock
 // (`exp` is); the timer is steady, so after a clock step the due check simply re-arms it.
 boost::asio::awaitable<void> shard_service::watch_expiry() {
-    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
-    expiry_timer_ = &timer;
-    struct forget_timer {
-        shard_service* self;
-        ~forget_timer() { self->expiry_timer_ = nullptr; }
-    } guard{this};
+    // The frame owns the timer (it dies with the shard's io_context); the service only
+    // watches it.
+    auto timer =
+        std::make_shared<boost::asio::steady_timer>(co_await boost::asio::this_coro::executor);
+    expiry_timer_ = timer;
     for (;;) {
         if (auto next = expiries_.next())
-            timer.expires_after(
+            timer->expires_after(
                 std::chrono::milliseconds(std::max<std::int64_t>(0, *next - unix_ms())));
         else
-            timer.expires_at(boost::asio::steady_timer::time_point::max());
-        co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+            timer->expires_at(boost::asio::steady_timer::time_point::max());
+        co_await timer->async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
         expire_due();
     }
 }
