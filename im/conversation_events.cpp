@@ -1,9 +1,9 @@
 // The conversation events of the IM service: send, edit/delete, history, the conversation
-// list, groups, receipts and typing. Writes go to the store; acks and fan-out happen in the
-// completion, after COMMIT.
+// list, receipts and typing (groups: group_events.cpp). Writes go to the store; acks and
+// fan-out happen in the completion, after COMMIT.
 #include "shard_service.hpp"
 
-#include "wire.hpp"
+#include "replies.hpp"
 
 #include "protocol/json_text.hpp"
 
@@ -16,20 +16,6 @@ using protocol::json_string;
 using server::payload;
 
 constexpr std::size_t max_client_id = 128;
-constexpr std::size_t max_user_id = 256;
-
-bool valid_user(std::string_view user) {
-    return !user.empty() && user.size() <= max_user_id && user.find(':') == std::string_view::npos;
-}
-
-void reply(server::ack_sender& ack, std::string json) {
-    if (ack)
-        ack(payload().add_json(std::move(json)));
-}
-
-void reply_error(server::ack_sender& ack, store::status s) {
-    reply(ack, error_json(store::error_name(s)));
-}
 
 } // namespace
 
@@ -112,86 +98,6 @@ void shard_service::conversations(event& e) {
         [ack = std::move(e.ack)](const std::vector<store::conversation_summary>& list) mutable {
             reply(ack, fmt::format(R"({{"ok":true,"conversations":{}}})", summaries_json(list)));
         });
-}
-
-void shard_service::group_create(event& e) {
-    simdjson::dom::object a;
-    auto* d = parse(e, a);
-    if (!d)
-        return;
-    std::vector<std::string> members;
-    simdjson::dom::array given;
-    if (a["members"].get(given) == simdjson::SUCCESS) {
-        for (auto m : given) {
-            std::string_view user;
-            if (m.get(user) != simdjson::SUCCESS || !valid_user(user) ||
-                members.size() > options_.max_group_size)
-                return reply(e.ack, error_json("bad_request"));
-            members.emplace_back(user);
-        }
-    }
-    auto cap = std::min<std::uint64_t>(
-        seq_field(a, "max_members").value_or(options_.max_group_size), options_.max_group_size);
-    std::string title(string_field(a, "title").value_or(""));
-    db_.create_group(
-        shard_, d->user, std::move(title), std::move(members), cap,
-        [this, ack = std::move(e.ack), user = d->user](const store::group_result& res) mutable {
-            if (res.code != store::status::ok)
-                return reply_error(ack, res.code);
-            auto members = members_json(res.members);
-            reply(ack, fmt::format(R"({{"ok":true,"conversation":{},"members":{}}})",
-                                   json_string(res.conversation), members));
-            io_.emit("group",
-                     payload().add_json(fmt::format(
-                         R"({{"conversation":{},"change":"created","user":{},"members":{}}})",
-                         json_string(res.conversation), json_string(user), members)),
-                     {.to = rooms_of(res.members)});
-        });
-}
-
-void shard_service::group_change(event& e, bool join) {
-    simdjson::dom::object a;
-    auto* d = parse(e, a);
-    if (!d)
-        return;
-    auto conversation = string_field(a, "conversation");
-    if (!conversation)
-        return reply(e.ack, error_json("bad_request"));
-    auto done = [this, ack = std::move(e.ack), user = d->user,
-                 join](const store::group_result& res) mutable {
-        if (res.code != store::status::ok)
-            return reply_error(ack, res.code);
-        auto members = members_json(res.members);
-        reply(ack, fmt::format(R"({{"ok":true,"conversation":{},"members":{}}})",
-                               json_string(res.conversation), members));
-        io_.emit("group",
-                 payload().add_json(
-                     fmt::format(R"({{"conversation":{},"change":"{}","user":{},"members":{}}})",
-                                 json_string(res.conversation), join ? "joined" : "left",
-                                 json_string(user), members)),
-                 {.to = rooms_of(res.members)});
-    };
-    if (join)
-        db_.join_group(shard_, d->user, std::string(*conversation), std::move(done));
-    else
-        db_.leave_group(shard_, d->user, std::string(*conversation), std::move(done));
-}
-
-void shard_service::group_members(event& e) {
-    simdjson::dom::object a;
-    auto* d = parse(e, a);
-    if (!d)
-        return;
-    auto conversation = string_field(a, "conversation");
-    if (!conversation)
-        return reply(e.ack, error_json("bad_request"));
-    db_.members(shard_, d->user, std::string(*conversation),
-                [ack = std::move(e.ack)](const store::group_result& res) mutable {
-                    if (res.code != store::status::ok)
-                        return reply_error(ack, res.code);
-                    reply(ack,
-                          fmt::format(R"({{"ok":true,"members":{}}})", members_json(res.members)));
-                });
 }
 
 void shard_service::receipt(event& e, std::string kind) {

@@ -1,9 +1,36 @@
-// The IM service's registration on the handler API.
+// The IM service's registration on the handler API, its development token endpoint and the
+// revocation hook.
 #include "im_app.hpp"
+
+#include "replies.hpp"
 
 #include <boost/asio/post.hpp>
 
+#include <atomic>
+#include <chrono>
+
 namespace imedge::im {
+namespace {
+
+// GET /dev/token?user=NAME: a token for NAME signed with the development secret (carrying the
+// group-create claim when one is configured), so the chat page logs in without pasting one.
+server::http_reply development_token(const im_runtime& rt, const server::http_query& query) {
+    std::string_view user;
+    for (const auto& [name, value] : query)
+        if (name == "user")
+            user = value;
+    if (!valid_user(user))
+        return {400, "text/plain; charset=utf-8", "user: 1 to 256 bytes, no ':'\n"};
+    std::vector<std::string> claims;
+    if (!rt.options.group_create_claim.empty())
+        claims.push_back(rt.options.group_create_claim);
+    auto now = std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::system_clock::now().time_since_epoch());
+    auto token = mint_token(rt.options.jwt, user, now.count(), rt.options.token_ttl_s, claims);
+    return {200, "text/plain; charset=utf-8", token + "\n"};
+}
+
+} // namespace
 
 void register_im(server::app& server, im_runtime& rt) {
     rt.services.resize(server.options().shards);
@@ -12,6 +39,7 @@ void register_im(server::app& server, im_runtime& rt) {
         auto service = std::make_unique<shard_service>(io, *rt.db, rt.verifier, rt.options);
         auto* raw = service.get();
         rt.services.at(index) = std::move(service);
+        raw->start();
         rt.db->attach_shard(
             index,
             [ex = io.get_executor()](std::function<void()> f) {
@@ -19,15 +47,20 @@ void register_im(server::app& server, im_runtime& rt) {
             },
             [raw](const store::feed_batch& batch) { raw->on_feed(batch); });
     });
+    if (rt.options.development_secret)
+        server.http_get("/dev/token",
+                        [&rt](const server::http_query& q) { return development_token(rt, q); });
     auto on = [&rt](server::event& e) -> shard_service& {
         return *rt.services[e.io.shard_index()];
     };
+    using store::group_op;
     server.of("/")
         .on_connect(
             [&rt](connect_request& r) { return rt.services[r.io.shard_index()]->on_connect(r); })
         .on_disconnect([&rt](const server_ref& io, std::string_view sid, std::string_view) {
             rt.services[io.shard_index()]->on_disconnect(sid);
         })
+        .on("auth.refresh", [on](event& e) { on(e).refresh(e); })
         .on("sync", [on](event& e) { on(e).sync(e); })
         .on("send", [on](event& e) { on(e).send(e); })
         .on("edit", [on](event& e) { on(e).edit(e, "edit"); })
@@ -35,13 +68,38 @@ void register_im(server::app& server, im_runtime& rt) {
         .on("history", [on](event& e) { on(e).history(e); })
         .on("conversations", [on](event& e) { on(e).conversations(e); })
         .on("group.create", [on](event& e) { on(e).group_create(e); })
-        .on("group.join", [on](event& e) { on(e).group_change(e, true); })
-        .on("group.leave", [on](event& e) { on(e).group_change(e, false); })
+        .on("group.join", [on](event& e) { on(e).group_manage(e, group_op::join); })
+        .on("group.leave", [on](event& e) { on(e).group_manage(e, group_op::leave); })
+        .on("group.invite", [on](event& e) { on(e).group_manage(e, group_op::invite); })
+        .on("group.add", [on](event& e) { on(e).group_manage(e, group_op::add); })
+        .on("group.remove", [on](event& e) { on(e).group_manage(e, group_op::remove); })
+        .on("group.role", [on](event& e) { on(e).group_manage(e, group_op::set_role); })
         .on("group.members", [on](event& e) { on(e).group_members(e); })
         .on("delivered", [on](event& e) { on(e).receipt(e, "delivered"); })
         .on("read", [on](event& e) { on(e).receipt(e, "read"); })
         .on("typing", [on](event& e) { on(e).typing(e); })
         .on("presence", [on](event& e) { on(e).presence(e); });
+}
+
+void disconnect_user(server::running_server& server, im_runtime& rt, const std::string& user,
+                     const std::string& reason, std::function<void(std::size_t)> done) {
+    // Counted across shards: each adds its devices, the last to finish reports the sum.
+    struct tally {
+        std::atomic<std::size_t> shards_left;
+        std::atomic<std::size_t> devices{0};
+        std::function<void(std::size_t)> done;
+    };
+    auto t = std::make_shared<tally>();
+    t->shards_left = server.shard_count();
+    t->done = std::move(done);
+    for (std::size_t i = 0; i < server.shard_count(); ++i) {
+        server.post(i, "/", [&rt, t, user, reason](const server_ref& io) {
+            auto n = rt.services[io.shard_index()]->disconnect_user(user, reason);
+            t->devices.fetch_add(n, std::memory_order_relaxed);
+            if (t->shards_left.fetch_sub(1, std::memory_order_acq_rel) == 1 && t->done)
+                t->done(t->devices.load(std::memory_order_relaxed));
+        });
+    }
 }
 
 } // namespace imedge::im

@@ -9,7 +9,9 @@
 #include "server/api/app.hpp"
 #include "store/store.hpp"
 
+#include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace imedge::im {
@@ -26,7 +28,16 @@ struct im_runtime {
         : options(std::move(o)), verifier(options.jwt), db(std::move(s)) {}
 };
 
-/// Registers the IM handlers on `server` (call after the shard count is known).
+/// Registers the IM handlers on `server` (call after the shard count is known), and, when the
+/// runtime uses a generated development secret (and only then), GET /dev/token?user=NAME.
 void register_im(server::app& server, im_runtime& runtime);
+
+/// The revocation hook (the HTTP API calls it): every device of `user`, on every shard of
+/// `server`, receives `auth.revoked` {"reason": reason} and is disconnected. Thread-safe; returns
+/// at once. `done` (optional) runs once with the number of devices disconnected, on the shard
+/// that finished last. A device may reconnect with a token that is still valid: revoking the
+/// user's tokens themselves is the token issuer's part (short `exp`, refusing refreshes).
+void disconnect_user(server::running_server& server, im_runtime& runtime, const std::string& user,
+                     const std::string& reason, std::function<void(std::size_t)> done = {});
 
 } // namespace imedge::im

@@ -43,6 +43,7 @@ std::string im_usage() {
            "          [--jwt-algorithm HS256|RS256|ES256] [--jwt-issuer S] [--jwt-audience S]\n"
            "          [--jwt-leeway SECONDS] [--jwt-user-claim NAME] [--data-dir DIR]\n"
            "          [--durability fsync|os] [--user-room-prefix P] [--max-group-size N]\n"
+           "          [--group-create-claim NAME]\n"
            "       imedge token USER [--ttl SECONDS] [the JWT options]\n";
 }
 
@@ -56,7 +57,8 @@ std::variant<split_args, std::string> parse_im_options(int argc, const char* con
     for (int i = 1; i < argc; ++i) {
         std::string_view name = argv[i];
         bool ours = name.starts_with("--jwt-") || name == "--data-dir" || name == "--durability" ||
-                    name == "--user-room-prefix" || name == "--max-group-size" || name == "--ttl";
+                    name == "--user-room-prefix" || name == "--max-group-size" ||
+                    name == "--group-create-claim" || name == "--ttl";
         if (!ours) {
             out.rest.emplace_back(name);
             continue;
@@ -92,6 +94,8 @@ std::variant<split_args, std::string> parse_im_options(int argc, const char* con
             o.user_room_prefix = value;
         else if (name == "--max-group-size")
             ok = parse_number(value, o.max_group_size) && o.max_group_size >= 2;
+        else if (name == "--group-create-claim")
+            ok = !(o.group_create_claim = value).empty();
         else if (name == "--ttl")
             ok = parse_number(value, o.token_ttl_s) && o.token_ttl_s > 0;
         else

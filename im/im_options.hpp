@@ -19,6 +19,7 @@ struct im_options {
     store::durability durability = store::durability::fsync;
     std::string user_room_prefix;      // a user's sockets join room prefix + user id
     std::size_t max_group_size = 1000; // the member cap a group may ask for at most
+    std::string group_create_claim;    // when set, group.create needs this claim to be true
     std::int64_t token_ttl_s = 3600;   // for `imedge token`
 };
 
@@ -30,7 +31,8 @@ struct split_args {
 
 /// Parses --jwt-secret S, --jwt-public-key FILE, --jwt-private-key FILE, --jwt-algorithm A,
 /// --jwt-issuer S, --jwt-audience S, --jwt-leeway S, --jwt-user-claim NAME, --data-dir DIR,
-/// --durability fsync|os, --user-room-prefix P, --max-group-size N, --ttl S. Reads key files.
+/// --durability fsync|os, --user-room-prefix P, --max-group-size N, --group-create-claim NAME,
+/// --ttl S. Reads key files.
 /// Returns an error message on bad input. Generates a development secret when no key is set.
 std::variant<split_args, std::string> parse_im_options(int argc, const char* const* argv);
 

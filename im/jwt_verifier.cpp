@@ -4,16 +4,18 @@
 
 #include <jwt.h>
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdlib>
 #include <memory>
 
 namespace imedge::im {
 namespace {
 
-constexpr std::array<std::string_view, 9> reason_names = {
+constexpr std::array<std::string_view, 10> reason_names = {
     "missing",       "malformed",    "bad_signature",  "wrong_algorithm", "expired",
-    "not_yet_valid", "wrong_issuer", "wrong_audience", "no_user",
+    "not_yet_valid", "wrong_issuer", "wrong_audience", "no_user",         "wrong_user",
 };
 
 struct jwt_deleter {
@@ -64,7 +66,21 @@ bool audience_matches(simdjson::dom::element aud, std::string_view wanted) {
     return false;
 }
 
+std::vector<std::string> claims_set_true(simdjson::dom::object claims) {
+    std::vector<std::string> out;
+    for (auto field : claims) {
+        bool flag = false;
+        if (field.value.get(flag) == simdjson::SUCCESS && flag)
+            out.emplace_back(field.key);
+    }
+    return out;
+}
+
 } // namespace
+
+bool verified_token::has_claim(std::string_view name) const {
+    return std::find(true_claims.begin(), true_claims.end(), name) != true_claims.end();
+}
 
 std::string_view reason_name(auth_failure f) {
     return reason_names.at(static_cast<std::size_t>(f));
@@ -99,9 +115,9 @@ bool decode_base64url(std::string_view text, std::string& out) {
     return true;
 }
 
-std::variant<std::string, auth_failure> jwt_verifier::verify(std::string_view token,
-                                                             std::int64_t now_s,
-                                                             simdjson::dom::parser& parser) const {
+std::variant<verified_token, auth_failure>
+jwt_verifier::verify(std::string_view token, std::int64_t now_s,
+                     simdjson::dom::parser& parser) const {
     if (token.empty())
         return auth_failure::missing;
     if (token.size() > 16384)
@@ -174,23 +190,29 @@ std::variant<std::string, auth_failure> jwt_verifier::verify(std::string_view to
     simdjson::dom::element user;
     if (claims[settings_.user_claim].get(user) != simdjson::SUCCESS)
         return auth_failure::no_user;
+    verified_token out;
     std::string_view user_text;
     std::int64_t user_number = 0;
     std::uint64_t user_unsigned = 0;
     if (user.get(user_text) == simdjson::SUCCESS) {
         if (user_text.empty() || user_text.size() > 256)
             return auth_failure::no_user;
-        return std::string(user_text);
+        out.user = std::string(user_text);
+    } else if (user.get(user_number) == simdjson::SUCCESS) {
+        out.user = std::to_string(user_number);
+    } else if (user.get(user_unsigned) == simdjson::SUCCESS) {
+        out.user = std::to_string(user_unsigned);
+    } else {
+        return auth_failure::no_user;
     }
-    if (user.get(user_number) == simdjson::SUCCESS)
-        return std::to_string(user_number);
-    if (user.get(user_unsigned) == simdjson::SUCCESS)
-        return std::to_string(user_unsigned);
-    return auth_failure::no_user;
+    if (exp_state == claim_state::ok) // refused above unless exp + leeway is still ahead
+        out.expires_ms = std::llround((exp + leeway) * 1000.0);
+    out.true_claims = claims_set_true(claims);
+    return out;
 }
 
 std::string mint_token(const jwt_settings& s, std::string_view user, std::int64_t now_s,
-                       std::int64_t ttl_s) {
+                       std::int64_t ttl_s, const std::vector<std::string>& true_claims) {
     jwt_t* raw = nullptr;
     if (jwt_new(&raw) != 0)
         return {};
@@ -206,6 +228,8 @@ std::string mint_token(const jwt_settings& s, std::string_view user, std::int64_
         jwt_add_grant(token.get(), "iss", s.issuer.c_str());
     if (!s.audience.empty())
         jwt_add_grant(token.get(), "aud", s.audience.c_str());
+    for (const auto& name : true_claims)
+        jwt_add_grant_bool(token.get(), name.c_str(), 1);
     if (jwt_set_alg(token.get(), jwt_str_alg(s.algorithm.c_str()),
                     reinterpret_cast<const unsigned char*>(key.data()),
                     static_cast<int>(key.size())) != 0)

@@ -59,15 +59,18 @@ connect_result shard_service::on_connect(connect_request& r) {
     auto verdict = verifier_.verify(token, now.count(), parser_);
     if (auto* failure = std::get_if<auth_failure>(&verdict))
         return refuse(*failure);
-    auto& user = std::get<std::string>(verdict);
-    if (user.find(':') != std::string::npos)
+    auto& identity = std::get<verified_token>(verdict);
+    if (identity.user.find(':') != std::string::npos)
         return refuse(auth_failure::no_user); // ':' separates direct ids
-    io_.enter_room(r.sid, room_of(user));
-    auto& sids = by_user_[user];
+    io_.enter_room(r.sid, room_of(identity.user));
+    auto& sids = by_user_[identity.user];
     sids.push_back(r.sid);
     if (sids.size() == 1)
-        announce(user, true);
-    devices_[r.sid].user = std::move(user);
+        announce(identity.user, true);
+    track_expiry(r.sid, identity);
+    auto& d = devices_[r.sid];
+    d.user = std::move(identity.user);
+    d.claims = std::move(identity.true_claims);
     return connect_result::accept();
 }
 
@@ -75,6 +78,7 @@ void shard_service::on_disconnect(std::string_view sid) {
     auto it = devices_.find(std::string(sid));
     if (it == devices_.end())
         return;
+    expiries_.cancel(sid);
     auto& sids = by_user_[it->second.user];
     std::erase(sids, it->first);
     if (sids.empty()) {

@@ -7,12 +7,16 @@
 #include "delivery_cursor.hpp"
 #include "im_options.hpp"
 #include "jwt_verifier.hpp"
+#include "token_deadlines.hpp"
 
 #include "server/api/handlers.hpp"
 #include "store/store.hpp"
 
+#include <boost/asio/steady_timer.hpp>
+
 #include <simdjson.h>
 
+#include <memory>
 #include <set>
 #include <unordered_map>
 
@@ -30,21 +34,30 @@ public:
     shard_service(const shard_service&) = delete;
     shard_service& operator=(const shard_service&) = delete;
 
+    /// Starts the expiry watch on this shard (its coroutine owns the one timer). Call once,
+    /// on the shard thread, before the first connect.
+    void start();
+
     connect_result on_connect(connect_request& r);
     void on_disconnect(std::string_view sid);
     /// A committed batch from the store: every entry goes to the synced devices of its
     /// recipients on this shard, through their cursors.
     void on_feed(const store::feed_batch& batch);
+    /// Tells every device of `user` on this shard why (`auth.revoked` {"reason"}) and
+    /// disconnects it; returns how many there were. The revocation hook (im_app.hpp) calls it
+    /// on every shard.
+    std::size_t disconnect_user(const std::string& user, std::string_view reason);
 
     // Events (docs/im-protocol.md). Each answers through its ack.
+    void refresh(event& e);
     void sync(event& e);
     void send(event& e);
     void edit(event& e, std::string kind);
     void history(event& e);
     void conversations(event& e);
     void group_create(event& e);
-    void group_change(event& e, bool join);
     void group_members(event& e);
+    void group_manage(event& e, store::group_op op);
     void receipt(event& e, std::string kind);
     void typing(event& e);
     void presence(event& e);
@@ -52,7 +65,8 @@ public:
 private:
     struct device {
         std::string user;
-        bool synced = false; // live entries flow only after the first `sync`
+        std::vector<std::string> claims; // the token's true claims (permissions)
+        bool synced = false;             // live entries flow only after the first `sync`
         std::unordered_map<std::string, delivery_cursor> cursors;
         std::set<std::string> catching_up; // conversations the pending sync ack waits for
         server::ack_sender sync_ack;
@@ -76,6 +90,18 @@ private:
     /// The first device of `user` on this shard arrived (online) or the last one left.
     void announce(const std::string& user, bool online);
 
+    // Token lifecycle (token_lifecycle.cpp).
+    /// Arms (or, with no `exp`, clears) the device's expiry deadline.
+    void track_expiry(const std::string& sid, const verified_token& t);
+    boost::asio::awaitable<void> watch_expiry();
+    void expire_due();
+    /// Sends `event` {"reason": reason} to the socket, then disconnects it (server side).
+    void end_connection(const std::string& sid, std::string_view event, std::string_view reason);
+    // Groups (group_events.cpp).
+    void announce_group(const std::string& conversation, std::string_view change,
+                        const std::string& user, const std::string& by,
+                        const std::vector<store::member>& members, const std::string& also_to = {});
+
     server_ref io_;
     std::size_t shard_;
     store::store& db_;
@@ -84,6 +110,8 @@ private:
     simdjson::dom::parser parser_;
     std::unordered_map<std::string, device> devices_;                   // by sid
     std::unordered_map<std::string, std::vector<std::string>> by_user_; // user -> sids here
+    token_deadlines expiries_;                              // by sid: when its token runs out
+    std::weak_ptr<boost::asio::steady_timer> expiry_timer_; // owned by watch_expiry's frame
 };
 
 } // namespace imedge::im

@@ -160,6 +160,8 @@ int run(int argc, char** argv) {
                    runtime.options.jwt.key, runtime.options.data_dir);
         fmt::print("imedge: development token for user \"dev\": {}\n",
                    im::mint_token(runtime.options.jwt, "dev", unix_now(), std::int64_t{24} * 3600));
+        fmt::print("imedge: GET /dev/token?user=NAME hands out development tokens to anyone who "
+                   "reaches this port (never offered when a key is configured)\n");
     }
 
     // Signals are installed before the shards start so none is lost; on one, the store

@@ -6,14 +6,25 @@
 namespace imedge::store {
 
 const char* error_name(status s) {
-    static constexpr std::array<const char*, 6> names = {
-        "ok", "not_member", "no_such_conversation", "group_full", "forbidden", "store_unavailable"};
+    static constexpr std::array<const char*, 8> names = {
+        "ok",        "not_member",  "no_such_conversation", "group_full",
+        "forbidden", "not_invited", "owner_must_hand_over", "store_unavailable"};
     return names.at(static_cast<std::size_t>(s));
 }
 
 const char* role_name(role r) {
     static constexpr std::array<const char*, 3> names = {"owner", "admin", "member"};
     return names.at(static_cast<std::size_t>(r));
+}
+
+bool parse_role(std::string_view name, role& out) {
+    for (auto r : {role::owner, role::admin, role::member}) {
+        if (name == role_name(r)) {
+            out = r;
+            return true;
+        }
+    }
+    return false;
 }
 
 std::string direct_id(std::string_view a, std::string_view b) {

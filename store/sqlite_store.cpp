@@ -214,43 +214,31 @@ void sqlite_store::append(std::size_t shard, append_request r,
 
 void sqlite_store::create_group(std::size_t shard, std::string owner, std::string title,
                                 std::vector<std::string> members, std::size_t cap,
-                                std::function<void(group_result)> done) {
+                                group_access access, std::function<void(group_result)> done) {
     auto cb = share(std::move(done));
     write({shard,
            [owner = std::move(owner), title = std::move(title), members = std::move(members), cap,
-            cb, this](writer_db& db, std::int64_t, std::vector<committed_entry>&) -> completion {
+            access, cb,
+            this](writer_db& db, std::int64_t, std::vector<committed_entry>&) -> completion {
                auto id = fmt::format("g:{:016x}", group_ids_());
-               auto result = db.create_group(id, owner, title, members, cap);
+               auto result = db.create_group(id, owner, title, members, cap, access);
                return [cb, result = std::move(result)] { (*cb)(result); };
            },
            [cb]() -> completion {
-               return [cb] { (*cb)(group_result{status::io_error, {}, {}}); };
+               return [cb] { (*cb)(group_result{status::io_error, {}, {}, false}); };
            }});
 }
 
-void sqlite_store::join_group(std::size_t shard, std::string user, std::string group,
-                              std::function<void(group_result)> done) {
+void sqlite_store::change_group(std::size_t shard, group_change change,
+                                std::function<void(group_result)> done) {
     auto cb = share(std::move(done));
     write({shard,
-           [user = std::move(user), group = std::move(group),
-            cb](writer_db& db, std::int64_t, std::vector<committed_entry>&) -> completion {
-               return [cb, result = db.join(user, group)] { (*cb)(result); };
+           [change = std::move(change), cb](writer_db& db, std::int64_t,
+                                            std::vector<committed_entry>&) -> completion {
+               return [cb, result = db.change_group(change)] { (*cb)(result); };
            },
            [cb]() -> completion {
-               return [cb] { (*cb)(group_result{status::io_error, {}, {}}); };
-           }});
-}
-
-void sqlite_store::leave_group(std::size_t shard, std::string user, std::string group,
-                               std::function<void(group_result)> done) {
-    auto cb = share(std::move(done));
-    write({shard,
-           [user = std::move(user), group = std::move(group),
-            cb](writer_db& db, std::int64_t, std::vector<committed_entry>&) -> completion {
-               return [cb, result = db.leave(user, group)] { (*cb)(result); };
-           },
-           [cb]() -> completion {
-               return [cb] { (*cb)(group_result{status::io_error, {}, {}}); };
+               return [cb] { (*cb)(group_result{status::io_error, {}, {}, false}); };
            }});
 }
 

@@ -37,12 +37,10 @@ public:
     void append(std::size_t shard, append_request r,
                 std::function<void(append_result)> done) override;
     void create_group(std::size_t shard, std::string owner, std::string title,
-                      std::vector<std::string> members, std::size_t cap,
+                      std::vector<std::string> members, std::size_t cap, group_access access,
                       std::function<void(group_result)> done) override;
-    void join_group(std::size_t shard, std::string user, std::string group,
-                    std::function<void(group_result)> done) override;
-    void leave_group(std::size_t shard, std::string user, std::string group,
-                     std::function<void(group_result)> done) override;
+    void change_group(std::size_t shard, group_change change,
+                      std::function<void(group_result)> done) override;
     void set_receipt(std::size_t shard, std::string user, std::string conversation,
                      std::string kind, std::uint64_t seq,
                      std::function<void(receipt_result)> done) override;

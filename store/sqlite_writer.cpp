@@ -8,7 +8,7 @@ namespace {
 
 constexpr const char* schema = R"(
 CREATE TABLE IF NOT EXISTS conversations(id TEXT PRIMARY KEY, kind TEXT NOT NULL, title TEXT NOT NULL,
-  cap INTEGER NOT NULL, last_seq INTEGER NOT NULL) WITHOUT ROWID;
+  cap INTEGER NOT NULL, last_seq INTEGER NOT NULL, open INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS members(conversation TEXT NOT NULL, user TEXT NOT NULL, role INTEGER NOT NULL,
   PRIMARY KEY(conversation, user)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS members_by_user ON members(user, conversation);
@@ -18,22 +18,37 @@ CREATE TABLE IF NOT EXISTS messages(conversation TEXT NOT NULL, seq INTEGER NOT 
 CREATE UNIQUE INDEX IF NOT EXISTS messages_by_client ON messages(conversation, sender, client_id)
   WHERE client_id <> '';
 CREATE TABLE IF NOT EXISTS presence(user TEXT PRIMARY KEY, last_seen INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS invitations(conversation TEXT NOT NULL, user TEXT NOT NULL, by TEXT NOT NULL,
+  PRIMARY KEY(conversation, user)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS receipts(user TEXT NOT NULL, conversation TEXT NOT NULL,
   delivered INTEGER NOT NULL, read INTEGER NOT NULL, PRIMARY KEY(user, conversation)) WITHOUT ROWID;
 )";
 
 constexpr std::size_t max_badges = 100000; // cached badges; past it the cache starts over
+// Databases made before groups had an access rule: their groups become invite-only.
+void add_open_column(connection& db) {
+    auto has =
+        db.prepare("SELECT count(*) FROM pragma_table_info('conversations') WHERE name = 'open'");
+    has.bind();
+    bool present = has.step() && has.integer(0) > 0;
+    has.reset();
+    if (!present)
+        db.exec("ALTER TABLE conversations ADD COLUMN open INTEGER NOT NULL DEFAULT 0");
+}
 
 } // namespace
 
 writer_db::writer_db(const std::string& path, durability d) : db_(path, d) {
     db_.exec(schema);
+    add_open_column(db_);
     begin_ = db_.prepare("BEGIN IMMEDIATE");
     commit_ = db_.prepare("COMMIT");
     rollback_ = db_.prepare("ROLLBACK");
-    get_conversation_ = db_.prepare("SELECT kind, cap, last_seq FROM conversations WHERE id = ?");
+    get_conversation_ =
+        db_.prepare("SELECT kind, cap, last_seq, open FROM conversations WHERE id = ?");
     get_members_ = db_.prepare("SELECT user, role FROM members WHERE conversation = ?");
-    insert_conversation_ = db_.prepare("INSERT INTO conversations VALUES (?, ?, ?, ?, 0)");
+    insert_conversation_ = db_.prepare("INSERT INTO conversations(id, kind, title, cap, last_seq, "
+                                       "open) VALUES (?, ?, ?, ?, 0, ?)");
     insert_member_ = db_.prepare("INSERT OR REPLACE INTO members VALUES (?, ?, ?)");
     delete_member_ = db_.prepare("DELETE FROM members WHERE conversation = ? AND user = ?");
     find_client_ = db_.prepare("SELECT seq, ts, kind, body, ref FROM messages WHERE conversation = "
@@ -59,6 +74,9 @@ writer_db::writer_db(const std::string& path, durability d) : db_(path, d) {
         "mb.conversation AND m.seq > coalesce(r.read, 0) AND m.sender <> mb.user)), 0) FROM "
         "members mb LEFT JOIN receipts r ON r.user = mb.user AND r.conversation = "
         "mb.conversation WHERE mb.user = ?");
+    find_invitation_ = db_.prepare("SELECT 1 FROM invitations WHERE conversation = ? AND user = ?");
+    insert_invitation_ = db_.prepare("INSERT OR REPLACE INTO invitations VALUES (?, ?, ?)");
+    delete_invitation_ = db_.prepare("DELETE FROM invitations WHERE conversation = ? AND user = ?");
 }
 
 void writer_db::rollback() {
@@ -82,6 +100,8 @@ writer_db::conversation_state& writer_db::load(const std::string& id) {
         s.group = get_conversation_.text(0) == "group";
         s.cap = static_cast<std::size_t>(get_conversation_.integer(1));
         s.last_seq = static_cast<std::uint64_t>(get_conversation_.integer(2));
+        s.access =
+            get_conversation_.integer(3) != 0 ? group_access::open : group_access::invite_only;
         get_members_.bind(id);
         while (get_members_.step())
             s.roles[get_members_.text(0)] = static_cast<role>(get_members_.integer(1));
@@ -108,6 +128,14 @@ void writer_db::add_member(const std::string& conversation, conversation_state& 
                            const std::string& user, role r) {
     insert_member_.bind(conversation, user, static_cast<int>(r)).run();
     s.roles[user] = r;
+    badges_.erase(user); // the conversation's history is unread for the newcomer
+}
+
+void writer_db::remove_member(const std::string& conversation, conversation_state& s,
+                              const std::string& user) {
+    delete_member_.bind(conversation, user).run();
+    s.roles.erase(user);
+    badges_.erase(user); // its unread entries no longer count
 }
 
 append_result writer_db::append(const append_request& r, std::int64_t now_ms,
@@ -119,7 +147,7 @@ append_result writer_db::append(const append_request& r, std::int64_t now_ms,
         if (!direct_members(r.conversation, a, b) ||
             (r.from == sender_kind::member && r.sender != a && r.sender != b))
             return {status::no_such_conversation, nullptr, false};
-        insert_conversation_.bind(r.conversation, "direct", "", 2).run();
+        insert_conversation_.bind(r.conversation, "direct", "", 2, 0).run();
         s.exists = true;
         add_member(r.conversation, s, a, role::member);
         add_member(r.conversation, s, b, role::member);
@@ -189,57 +217,6 @@ std::uint64_t writer_db::badge(const std::string& user) {
     unread_total_.reset();
     badges_.emplace(user, n);
     return n;
-}
-
-group_result writer_db::create_group(const std::string& id, const std::string& owner,
-                                     const std::string& title,
-                                     const std::vector<std::string>& members, std::size_t cap) {
-    auto& s = load(id);
-    if (s.exists)
-        return {status::forbidden, id, {}}; // an id collision: refuse, never merge
-    std::vector<std::string> others;
-    for (const auto& m : members)
-        if (m != owner && std::find(others.begin(), others.end(), m) == others.end())
-            others.push_back(m);
-    if (others.size() + 1 > cap)
-        return {status::group_full, id, {}};
-    insert_conversation_.bind(id, "group", title, cap).run();
-    s.exists = true;
-    s.group = true;
-    s.cap = cap;
-    add_member(id, s, owner, role::owner);
-    for (const auto& m : others)
-        add_member(id, s, m, role::member);
-    refresh_users(s);
-    return {status::ok, id, member_list(s)};
-}
-
-group_result writer_db::join(const std::string& user, const std::string& group) {
-    auto& s = load(group);
-    if (!s.exists || !s.group)
-        return {status::no_such_conversation, group, {}};
-    if (!s.roles.contains(user)) {
-        if (s.roles.size() >= s.cap)
-            return {status::group_full, group, {}};
-        add_member(group, s, user, role::member);
-        refresh_users(s);
-        badges_.erase(user); // the group's history is unread for the newcomer
-    }
-    return {status::ok, group, member_list(s)};
-}
-
-group_result writer_db::leave(const std::string& user, const std::string& group) {
-    auto& s = load(group);
-    if (!s.exists || !s.group)
-        return {status::no_such_conversation, group, {}};
-    if (!s.roles.contains(user))
-        return {status::not_member, group, {}};
-    auto before = member_list(s);
-    delete_member_.bind(group, user).run();
-    s.roles.erase(user);
-    badges_.erase(user);
-    refresh_users(s);
-    return {status::ok, group, std::move(before)}; // the leaver hears of it too
 }
 
 receipt_result writer_db::set_receipt(const std::string& user, const std::string& conversation,

@@ -24,11 +24,11 @@ public:
     /// The recipients are set when an entry was stored (not for a duplicate or a refusal).
     append_result append(const append_request& r, std::int64_t now_ms,
                          std::shared_ptr<const std::vector<std::string>>& recipients);
+    // Groups (sqlite_groups.cpp).
     group_result create_group(const std::string& id, const std::string& owner,
                               const std::string& title, const std::vector<std::string>& members,
-                              std::size_t cap);
-    group_result join(const std::string& user, const std::string& group);
-    group_result leave(const std::string& user, const std::string& group);
+                              std::size_t cap, group_access access);
+    group_result change_group(const group_change& c);
     receipt_result set_receipt(const std::string& user, const std::string& conversation,
                                const std::string& kind, std::uint64_t seq);
     presence_change set_presence(const std::string& user, bool online, std::int64_t now_ms);
@@ -43,6 +43,7 @@ private:
     struct conversation_state {
         bool exists = false;
         bool group = false;
+        group_access access = group_access::invite_only;
         std::size_t cap = 0;
         std::uint64_t last_seq = 0;
         std::map<std::string, role, std::less<>> roles;
@@ -56,12 +57,15 @@ private:
                     role r);
     void note_offline(const message_ptr& m, const std::vector<std::string>& recipients);
     std::uint64_t badge(const std::string& user);
+    void remove_member(const std::string& conversation, conversation_state& s,
+                       const std::string& user);
 
     connection db_;
     statement begin_, commit_, rollback_;
     statement get_conversation_, get_members_, insert_conversation_, insert_member_, delete_member_;
     statement find_client_, find_entry_, insert_message_, update_last_;
     statement upsert_receipt_, get_receipt_;
+    statement find_invitation_, insert_invitation_, delete_invitation_;
     statement set_last_seen_, get_last_seen_, contacts_;
     statement unread_total_;
     // Shards with at least one device of the user. In memory: after a restart nobody is

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace imedge::store {
@@ -18,13 +19,21 @@ enum class status : std::uint8_t {
     not_member,
     no_such_conversation,
     group_full,
-    forbidden,
+    forbidden,            // the actor's role (or a missing permission) does not allow it
+    not_invited,          // join of a group that is not open, without an invitation
+    owner_must_hand_over, // the owner leaves (or steps down) while others remain
     io_error
 };
 const char* error_name(status s);
 
+/// Ranks, highest first: a lower value outranks a higher one.
 enum class role : std::uint8_t { owner, admin, member };
 const char* role_name(role r);
+/// The role a wire name names; false for another name.
+bool parse_role(std::string_view name, role& out);
+
+/// Who may join a group: members added or invited by an owner/admin only, or anyone.
+enum class group_access : std::uint8_t { invite_only, open };
 
 /// One entry of a conversation's sequence. Edits and deletes are entries too (kind "edit",
 /// "delete") naming the entry they change in `ref`, so catch-up carries them.
@@ -76,7 +85,31 @@ struct conversation_summary {
 struct group_result {
     status code = status::ok;
     std::string conversation;
-    std::vector<member> members;
+    std::vector<member> members; // after the change
+    bool changed = false;        // false when it was already so (a member joining again, ...)
+};
+
+/// A membership change of a group, decided by the group's rules inside the writer (so two
+/// concurrent changes see each other). The actor acts on the target:
+///   join    actor joins: allowed when the group is open or the actor holds an invitation
+///           (consumed); within the cap
+///   leave   actor leaves; the owner only when no one else remains
+///   invite  an owner/admin invites target (target then joins with `join`)
+///   add     an owner/admin adds target as a member, within the cap
+///   remove  an owner removes an admin or member, an admin removes a member
+///   set_role  owner/admin changes target's role to new_role: an admin only raises a member to
+///           admin; the owner sets admin or member of anyone else; new_role owner (the owner
+///           only) hands the group over, and the old owner becomes an admin
+/// An empty actor is the backend (the HTTP API): no role rule applies to it, the cap does, and
+/// it can neither remove the owner nor leave a group ownerless.
+enum class group_op : std::uint8_t { join, leave, invite, add, remove, set_role };
+
+struct group_change {
+    std::string group;
+    std::string actor;
+    group_op op = group_op::join;
+    std::string target; // invite/add/remove/set_role; ignored by join/leave (the actor)
+    role new_role = role::member;
 };
 
 struct receipt_result {
@@ -158,11 +191,10 @@ public:
                         std::function<void(append_result)> done) = 0;
     virtual void create_group(std::size_t shard, std::string owner, std::string title,
                               std::vector<std::string> members, std::size_t cap,
+                              group_access access, std::function<void(group_result)> done) = 0;
+    /// Applies one membership change under the group's rules (see group_op).
+    virtual void change_group(std::size_t shard, group_change change,
                               std::function<void(group_result)> done) = 0;
-    virtual void join_group(std::size_t shard, std::string user, std::string group,
-                            std::function<void(group_result)> done) = 0;
-    virtual void leave_group(std::size_t shard, std::string user, std::string group,
-                             std::function<void(group_result)> done) = 0;
     /// kind: "delivered" or "read"; the position only moves forward.
     virtual void set_receipt(std::size_t shard, std::string user, std::string conversation,
                              std::string kind, std::uint64_t seq,

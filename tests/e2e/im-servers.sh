@@ -3,6 +3,9 @@
 #   IMEDGE_E2E_IM_PORT     HS256 secret, --jwt-issuer imedge-tests --jwt-audience imedge, and
 #                          the push HTTP API with keys $IMEDGE_E2E_API_KEY and second-e2e-key
 #   IMEDGE_E2E_IM_RS_PORT  RS256 public key, --jwt-user-claim user_id (no API key: no API)
+#   IMEDGE_E2E_IM_RULES_PORT  the HS256 settings plus --group-create-claim can_create_groups
+#   IMEDGE_E2E_IM_DEV_PORT the default set-up: no key (a development secret, GET /dev/token),
+#                          --group-create-claim can_create_groups
 # Not started against the reference servers (Node has no IM service): the im suites skip then.
 # Suites that need an imedge of their own (im_push_webhook: its flags differ per test) start it
 # from IMEDGE_E2E_IMEDGE_BIN with IMEDGE_E2E_SHARDS shards, under IMEDGE_E2E_IM_DIR.
@@ -24,5 +27,10 @@ start_im_servers() {
       --jwt-issuer imedge-tests --jwt-audience imedge --data-dir "$dir/hs" --durability os \
       --api-key "$IMEDGE_E2E_API_KEY" --api-key second-e2e-key &&
     start_server IMEDGE_E2E_IM_RS_PORT imedge "$shards" --jwt-public-key "$dir/rs.pub" \
-      --jwt-algorithm RS256 --jwt-user-claim user_id --data-dir "$dir/rs"
+      --jwt-algorithm RS256 --jwt-user-claim user_id --data-dir "$dir/rs" &&
+    start_server IMEDGE_E2E_IM_RULES_PORT imedge "$shards" --jwt-secret "$IMEDGE_E2E_IM_SECRET" \
+      --jwt-issuer imedge-tests --jwt-audience imedge --group-create-claim can_create_groups \
+      --data-dir "$dir/rules" --durability os &&
+    start_server IMEDGE_E2E_IM_DEV_PORT imedge "$shards" --group-create-claim can_create_groups \
+      --data-dir "$dir/dev" --durability os
 }

@@ -24,6 +24,10 @@ export class ImClient extends EventTarget {
     this.socket.on("connect_error", (e) => this.emitState("refused", e.data?.reason ?? e.message));
     for (const name of ["message", "receipt", "typing", "group"])
       this.socket.on(name, (data) => this.onServerEvent(name, data));
+    // The server ends the connection itself when the token runs out or the user is revoked;
+    // it says why first. Reconnecting with the same token would not help.
+    for (const name of ["auth.expired", "auth.revoked"])
+      this.socket.on(name, (data) => this.dispatchEvent(new CustomEvent("ended", { detail: { event: name, reason: data?.reason } })));
     // The browser knows before any heartbeat does that the network is gone or back.
     addEventListener("offline", () => this.socket.disconnect());
     addEventListener("online", () => this.socket.connect());
@@ -127,6 +131,14 @@ export class ImClient extends EventTarget {
 
   typing(conversation) {
     if (this.socket.connected) this.socket.emit("typing", { conversation });
+  }
+
+  // Hands the live connection a newer token of the same user (before the old one's `exp`);
+  // later reconnects use it too. Resolves the server's ack {ok, exp}.
+  async refreshToken(token) {
+    const ack = await this.call("auth.refresh", { token });
+    this.socket.auth = { token };
+    return ack;
   }
 
   createGroup(title, members) {

@@ -2,7 +2,7 @@
 // the other members' receipts, who is typing) from the client's events, and render it.
 import { ImClient, directId, directPeers } from "./im_client.mjs";
 import { $, renderConversations, renderMessages, renderTyping } from "./view.mjs";
-import { developmentToken, forgetToken, keepToken, storedToken, userOf } from "./session.mjs";
+import { developmentToken, expiryOf, forgetToken, keepToken, storedToken, userOf } from "./session.mjs";
 
 const TYPING_SHOWN_MS = 4000, TYPING_EVERY_MS = 2000, PAGE = 30;
 
@@ -141,9 +141,19 @@ function onTyping({ conversation: id, user }) {
 }
 
 function onGroup(g) {
-  const c = conversation(g.conversation);
-  c.members = g.members.map((m) => m.user);
-  if (g.change === "left" && g.user === client.user) conversations.delete(g.conversation);
+  const aboutMe = g.user === client.user;
+  if (aboutMe && g.change === "invited") {
+    // Not a member yet: the invitation is used by joining.
+    $("#join-group [name=conversation]").value = g.conversation;
+    $("#typing").textContent = `${g.by} invited you to a group: press Join`;
+    return;
+  }
+  if (aboutMe && (g.change === "left" || g.change === "removed")) {
+    conversations.delete(g.conversation);
+    if (current === g.conversation) current = null;
+  } else {
+    conversation(g.conversation).members = g.members.map((m) => m.user);
+  }
   render();
 }
 
@@ -220,6 +230,26 @@ function wireForms() {
   $("#logout").addEventListener("click", () => { forgetToken(); location.reload(); });
 }
 
+// A minute before the token runs out, ask for a fresh development token and hand it to the
+// live connection (auth.refresh). A server that hands out none (a key is configured) ends the
+// connection at `exp` with auth.expired, and the page asks for a new token.
+function keepTokenFresh(user, token) {
+  const exp = expiryOf(token);
+  if (!exp) return;
+  const wait = Math.min(Math.max(exp - Date.now() - 60000, 5000), 2 ** 31 - 1);
+  setTimeout(async () => {
+    const fresh = await developmentToken(user).catch(() => null);
+    if (!fresh) return;
+    try {
+      await client.refreshToken(fresh);
+      keepToken(fresh);
+      keepTokenFresh(user, fresh);
+    } catch {
+      // Refused or offline: the connection ends at `exp` and says so.
+    }
+  }, wait);
+}
+
 function start(token) {
   const user = userOf(token);
   if (!user) return showLogin("that token names no user");
@@ -239,6 +269,15 @@ function start(token) {
   client.addEventListener("receipt", (e) => onReceipt(e.detail));
   client.addEventListener("typing", (e) => onTyping(e.detail));
   client.addEventListener("group", (e) => onGroup(e.detail));
+  // A fresh page for the next login (its forms and client are wired once per page), telling
+  // why the last session ended.
+  client.addEventListener("ended", (e) => {
+    forgetToken();
+    sessionStorage.setItem("imedge.ended", e.detail.event === "auth.expired"
+      ? "your token expired: log in again"
+      : `the server ended your session: ${e.detail.reason ?? "revoked"}`);
+    location.reload();
+  });
   client.addEventListener("refused", (e) => {
     conversation(current)?.pending.delete(e.detail.client_id);
     for (const c of conversations.values()) c.pending.delete(e.detail.client_id);
@@ -251,6 +290,7 @@ function start(token) {
   }
   wireForms();
   client.start();
+  keepTokenFresh(user, token);
   render();
 }
 
@@ -272,5 +312,7 @@ $("#token-login").addEventListener("submit", (e) => {
 });
 
 const token = storedToken();
+const ended = sessionStorage.getItem("imedge.ended");
+sessionStorage.removeItem("imedge.ended");
 if (token) start(token);
-else showLogin();
+else showLogin(ended ?? "");

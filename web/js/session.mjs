@@ -3,15 +3,25 @@
 
 const TOKEN_KEY = "imedge.token";
 
-// The `sub` (or `user_id`) claim of a JWT, or null when it cannot be read.
-export function userOf(token) {
+function claimsOf(token) {
   try {
     const part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
-    const claims = JSON.parse(atob(part));
-    return String(claims.sub ?? claims.user_id ?? "") || null;
+    return JSON.parse(atob(part));
   } catch {
     return null;
   }
+}
+
+// The `sub` (or `user_id`) claim of a JWT, or null when it cannot be read.
+export function userOf(token) {
+  const claims = claimsOf(token);
+  return claims ? String(claims.sub ?? claims.user_id ?? "") || null : null;
+}
+
+// The token's `exp` in milliseconds since the epoch, or null when it has none.
+export function expiryOf(token) {
+  const exp = claimsOf(token)?.exp;
+  return typeof exp === "number" ? exp * 1000 : null;
 }
 
 // A token given in the address wins (and is kept, then removed from the address bar so it is

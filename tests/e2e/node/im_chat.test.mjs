@@ -71,11 +71,11 @@ describe("im: conversations", { skip: noIm }, () => {
       { ok: false, error: "not_member" });
   });
 
-  test("groups: create, join up to the cap, send to all members, leave, members", async () => {
+  test("groups: create (open), join up to the cap, send to all members, leave, members", async () => {
     const [o, m1, m2, late] = ["own", "mem", "two", "late"].map(unique);
     const [owner, mem, two, latecomer] = await Promise.all([o, m1, m2, late].map((u) => device(u)));
     const created = nextEvent(mem.socket, "group", 8000);
-    const g = await call(owner.socket, "group.create", { title: "team", members: [m1, m2], max_members: 3 });
+    const g = await call(owner.socket, "group.create", { title: "team", members: [m1, m2], max_members: 3, open: true });
     assert.equal(g.ok, true);
     assert.ok(g.conversation.startsWith("g:"));
     assert.deepEqual(g.members.find((x) => x.user === o), { user: o, role: "owner" });

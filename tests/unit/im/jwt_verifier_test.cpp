@@ -81,10 +81,25 @@ std::string sign(std::string_view alg, const std::string& key, const std::string
     return out;
 }
 
-std::variant<std::string, auth_failure> check(const jwt_settings& s, const std::string& token,
-                                              std::int64_t at = now) {
+std::variant<verified_token, auth_failure> identity(const jwt_settings& s, const std::string& token,
+                                                    std::int64_t at = now) {
     simdjson::dom::parser parser;
     return jwt_verifier(s).verify(token, at, parser);
+}
+
+// The user id of an accepted token, or why it was refused.
+std::variant<std::string, auth_failure> check(const jwt_settings& s, const std::string& token,
+                                              std::int64_t at = now) {
+    auto r = identity(s, token, at);
+    if (auto* f = std::get_if<auth_failure>(&r))
+        return *f;
+    return std::get<verified_token>(r).user;
+}
+
+verified_token accepted(const jwt_settings& s, const std::string& token, std::int64_t at = now) {
+    auto r = identity(s, token, at);
+    REQUIRE(std::holds_alternative<verified_token>(r));
+    return std::get<verified_token>(r);
 }
 
 auth_failure refusal(const jwt_settings& s, const std::string& token, std::int64_t at = now) {
@@ -108,6 +123,31 @@ TEST_SUITE("im") {
         CHECK(reason_name(auth_failure::wrong_algorithm) == "wrong_algorithm");
         CHECK(reason_name(auth_failure::not_yet_valid) == "not_yet_valid");
         CHECK(reason_name(auth_failure::no_user) == "no_user");
+        CHECK(reason_name(auth_failure::wrong_user) == "wrong_user");
+    }
+
+    TEST_CASE("jwt: the expiry a connection keeps is exp plus leeway, in milliseconds") {
+        auto s = hs256();
+        CHECK(accepted(s, mint_token(s, "alice", now, 60)).expires_ms == (now + 60) * 1000);
+        s.leeway_s = 5;
+        CHECK(accepted(s, mint_token(s, "alice", now, 60)).expires_ms == (now + 65) * 1000);
+        CHECK(accepted(s, sign("HS256", s.key, R"({"sub":"a","exp":1800000000.25})")).expires_ms ==
+              1'800'000'005'250);
+        CHECK(!accepted(s, sign("HS256", s.key, R"({"sub":"a"})")).expires_ms.has_value());
+    }
+
+    TEST_CASE("jwt: the claims set to true are the token's permissions") {
+        auto s = hs256();
+        auto t = accepted(
+            s, sign("HS256", s.key, R"({"sub":"a","groups":true,"admin":false,"n":1,"s":"true"})"));
+        CHECK(t.true_claims == std::vector<std::string>{"groups"});
+        CHECK(t.has_claim("groups"));
+        CHECK(!t.has_claim("admin"));
+        CHECK(!t.has_claim("s"));
+        auto minted = accepted(s, mint_token(s, "bob", now, 60, {"can_create_groups"}));
+        CHECK(minted.user == "bob");
+        CHECK(minted.has_claim("can_create_groups"));
+        CHECK(accepted(s, mint_token(s, "bob", now, 60)).true_claims.empty());
     }
 
     TEST_CASE("jwt: HS256 accepted, user from sub or a configured claim") {

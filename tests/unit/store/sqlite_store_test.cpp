@@ -46,6 +46,11 @@ struct fixture {
         REQUIRE(shard.run_until([&] { return out.has_value(); }));
         return *out;
     }
+    group_result change(const std::string& group, const std::string& actor, group_op op,
+                        const std::string& target = {}, role new_role = role::member) {
+        group_change c{group, actor, op, target, new_role};
+        return wait<group_result>([&](auto cb) { db->change_group(0, c, cb); });
+    }
     read_result read(const std::string& user, const std::string& conv, std::uint64_t after,
                      std::uint64_t before, std::size_t limit) {
         return wait<read_result>([&](auto cb) {
@@ -148,10 +153,10 @@ TEST_SUITE("store") {
         CHECK(f.send("alice", conv, "null", {}, "delete", 1).stored->seq == 3);
     }
 
-    TEST_CASE("groups: owner, join up to the cap, leave, members") {
+    TEST_CASE("groups: owner, open join up to the cap, leave, members") {
         fixture f;
         auto g = f.wait<group_result>([&](auto cb) {
-            f.db->create_group(0, "alice", "team", {"bob", "alice"}, 3, cb);
+            f.db->create_group(0, "alice", "team", {"bob", "alice"}, 3, group_access::open, cb);
         });
         REQUIRE(g.code == status::ok);
         CHECK(g.conversation.starts_with("g:"));
@@ -159,18 +164,14 @@ TEST_SUITE("store") {
         CHECK(g.members[0].user == "alice");
         CHECK(g.members[0].member_role == role::owner);
         CHECK(f.send("carol", g.conversation, "{}").code == status::not_member);
-        CHECK(f.wait<group_result>([&](auto cb) {
-                   f.db->join_group(0, "carol", g.conversation, cb);
-               }).code == status::ok);
-        CHECK(f.wait<group_result>([&](auto cb) {
-                   f.db->join_group(0, "dave", g.conversation, cb);
-               }).code == status::group_full);
+        CHECK(f.change(g.conversation, "carol", group_op::join).code == status::ok);
+        CHECK(f.change(g.conversation, "dave", group_op::join).code == status::group_full);
         CHECK(f.send("carol", g.conversation, "{}").stored->seq == 1);
         REQUIRE(f.shard.run_until([&] { return f.fed.size() == 1; }));
         CHECK(f.fed[0].recipients->size() == 3);
-        auto left = f.wait<group_result>(
-            [&](auto cb) { f.db->leave_group(0, "carol", g.conversation, cb); });
-        CHECK(left.members.size() == 3);
+        auto left = f.change(g.conversation, "carol", group_op::leave);
+        CHECK(left.changed);
+        CHECK(left.members.size() == 2); // the members after the change
         CHECK(f.send("carol", g.conversation, "{}").code == status::not_member);
         auto listed =
             f.wait<group_result>([&](auto cb) { f.db->members(0, "bob", g.conversation, cb); });
@@ -179,8 +180,54 @@ TEST_SUITE("store") {
                    f.db->members(0, "carol", g.conversation, cb);
                }).code == status::not_member);
         CHECK(f.wait<group_result>([&](auto cb) {
-                   f.db->create_group(0, "x", "big", {"a", "b"}, 2, cb);
+                   f.db->create_group(0, "x", "big", {"a", "b"}, 2, group_access::open, cb);
                }).code == status::group_full);
+    }
+
+    TEST_CASE("groups: invitations, roles, hand-over; the rules survive a reopen") {
+        fixture f;
+        auto g =
+            f.wait<group_result>([&](auto cb) {
+                 f.db->create_group(0, "olga", "t", {"mia"}, 10, group_access::invite_only, cb);
+             }).conversation;
+        using op = group_op;
+        CHECK(f.change(g, "ned", op::join).code == status::not_invited);
+        CHECK(f.change(g, "mia", op::invite, "ned").code == status::forbidden); // a member
+        CHECK(f.change(g, "olga", op::invite, "ned").changed);
+        CHECK(f.change(g, "olga", op::set_role, "mia", role::admin).code == status::ok);
+        CHECK(f.change(g, "mia", op::invite, "pat").changed); // an admin invites
+        f.db.reset();
+        f.open();
+        auto joined = f.change(g, "ned", op::join);
+        REQUIRE(joined.code == status::ok);
+        CHECK(joined.changed);
+        CHECK(joined.members.size() == 3);
+        CHECK(f.change(g, "ned", op::join).changed == false); // already in: no change
+        // The invitation was used up: after leaving, ned needs a new one.
+        CHECK(f.change(g, "ned", op::leave).code == status::ok);
+        CHECK(f.change(g, "ned", op::join).code == status::not_invited);
+        CHECK(f.change(g, "mia", op::add, "ned").changed);
+        CHECK(f.change(g, "ned", op::remove, "mia").code == status::forbidden);
+        CHECK(f.change(g, "mia", op::remove, "olga").code == status::forbidden);
+        CHECK(f.change(g, "olga", op::leave).code == status::owner_must_hand_over);
+        CHECK(f.change(g, "mia", op::set_role, "ned", role::owner).code == status::forbidden);
+        auto handed = f.change(g, "olga", op::set_role, "ned", role::owner);
+        REQUIRE(handed.code == status::ok);
+        auto role_of = [&](const group_result& r, const std::string& user) {
+            for (const auto& m : r.members)
+                if (m.user == user)
+                    return m.member_role;
+            FAIL("no such member");
+            return role::member;
+        };
+        CHECK(role_of(handed, "ned") == role::owner);
+        CHECK(role_of(handed, "olga") == role::admin);
+        CHECK(f.change(g, "olga", op::leave).code == status::ok);
+        // The backend (no actor) adds anyone, within the cap, but never removes the owner.
+        CHECK(f.change(g, "", op::add, "zed").changed);
+        CHECK(f.change(g, "", op::remove, "ned").code == status::forbidden);
+        CHECK(f.change(g, "", op::join).code == status::forbidden);
+        CHECK(f.change("g:none", "ned", op::join).code == status::no_such_conversation);
     }
 
     TEST_CASE("receipts only move forward; unread counts come from the read position") {
@@ -253,8 +300,9 @@ TEST_SUITE("store") {
     TEST_CASE("presence: online while any shard has a device; last seen when the last leaves") {
         fixture f;
         f.send("alice", direct_id("alice", "bob"), "{}");
-        auto g = f.wait<group_result>(
-            [&](auto cb) { f.db->create_group(0, "carol", "g", {"alice"}, 10, cb); });
+        auto g = f.wait<group_result>([&](auto cb) {
+            f.db->create_group(0, "carol", "g", {"alice"}, 10, group_access::invite_only, cb);
+        });
         REQUIRE(g.code == status::ok);
         auto set = [&](bool online) {
             return f.wait<presence_change>(

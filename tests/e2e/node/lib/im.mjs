@@ -14,6 +14,10 @@ function env(name) {
 export const im = {
   get port() { return Number(env("IMEDGE_E2E_IM_PORT")); },      // HS256, issuer + audience
   get rsPort() { return Number(env("IMEDGE_E2E_IM_RS_PORT")); }, // RS256, user claim user_id
+  // HS256 as `port`, with --group-create-claim can_create_groups.
+  get rulesPort() { return Number(env("IMEDGE_E2E_IM_RULES_PORT")); },
+  // No key configured: the development secret and GET /dev/token.
+  get devPort() { return Number(env("IMEDGE_E2E_IM_DEV_PORT")); },
   get secret() { return env("IMEDGE_E2E_IM_SECRET"); },
   issuer: "imedge-tests",
   audience: "imedge",
@@ -82,7 +86,7 @@ export class Device {
   }
 
   async open(opts = {}) {
-    this.socket = await connect(userToken(this.user), opts);
+    this.socket = await connect(opts.token ?? userToken(this.user), opts);
     this.socket.on("message", (m) => this.onMessage(m));
     this.synced = await call(this.socket, "sync", this.cursors);
     return this.synced;
