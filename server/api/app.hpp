@@ -180,6 +180,7 @@ public:
     /// any method (the handler answers 404/405 itself).
     void http(std::string path_prefix, http_handler h) {
         config_.http_endpoints[std::move(path_prefix)] = std::move(h);
+    }
     /// A small GET endpoint at exactly `path` (a development helper, a status page).
     void http_get(std::string path, http_get_handler h) {
         config_.http_get_endpoints[std::move(path)] = std::move(h);

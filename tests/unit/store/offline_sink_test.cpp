@@ -111,7 +111,8 @@ TEST_SUITE("store") {
     TEST_CASE("offline sink: a group pushes to its offline members; badges add up conversations") {
         fixture f;
         auto g = f.wait<group_result>([&](auto cb) {
-            f.db->create_group(0, "alice", "t", {"bob", "carol", "dave"}, 10, cb);
+            f.db->create_group(0, "alice", "t", {"bob", "carol", "dave"}, 10, group_access::open,
+                               cb);
         });
         REQUIRE(g.code == status::ok);
         f.presence("alice", true);
@@ -125,14 +126,16 @@ TEST_SUITE("store") {
 
         // erin joins: the group's history is unread for her when the next one comes.
         REQUIRE(f.wait<group_result>([&](auto cb) {
-                     f.db->join_group(0, "erin", g.conversation, cb);
+                     f.db->change_group(
+                         0, {g.conversation, "erin", group_op::join, "", role::member}, cb);
                  }).code == status::ok);
         got = f.until(g.conversation, f.send("carol", g.conversation));
         REQUIRE(got.size() == 1);
         CHECK(badges(got[0]) == badge_list{{"bob", 3}, {"dave", 2}, {"erin", 2}});
         // dave leaves: no push for him, and his badge is only the direct conversation's (none).
         REQUIRE(f.wait<group_result>([&](auto cb) {
-                     f.db->leave_group(0, "dave", g.conversation, cb);
+                     f.db->change_group(
+                         0, {g.conversation, "dave", group_op::leave, "", role::member}, cb);
                  }).code == status::ok);
         got = f.until(g.conversation, f.send("alice", g.conversation));
         REQUIRE(got.size() == 1);
