@@ -68,13 +68,11 @@ void shard_service::edit(event& e, std::string kind) {
 
 void shard_service::history(event& e) {
     simdjson::dom::object a;
-    auto* d = parse(e, a);
+    std::string conversation;
+    auto* d = parse(e, a, conversation);
     if (!d)
         return;
-    auto conversation = string_field(a, "conversation");
-    if (!conversation)
-        return reply(e.ack, error_json("bad_request"));
-    store::read_request r{std::string(*conversation), d->user, seq_field(a, "after").value_or(0),
+    store::read_request r{std::move(conversation), d->user, seq_field(a, "after").value_or(0),
                           seq_field(a, "before").value_or(0), seq_field(a, "limit").value_or(50)};
     db_.read(shard_, std::move(r), [ack = std::move(e.ack)](const store::read_result& res) mutable {
         if (res.code != store::status::ok)
@@ -126,13 +124,11 @@ void shard_service::receipt(event& e, std::string kind) {
 
 void shard_service::typing(event& e) {
     simdjson::dom::object a;
-    auto* d = parse(e, a);
+    std::string conversation;
+    auto* d = parse(e, a, conversation);
     if (!d)
         return;
-    auto conversation = string_field(a, "conversation");
-    if (!conversation)
-        return reply(e.ack, error_json("bad_request"));
-    std::string id(*conversation);
+    std::string id = std::move(conversation);
     auto note = payload().add_json(
         fmt::format(R"({{"conversation":{},"user":{}}})", json_string(id), json_string(d->user)));
     std::string first, second;

@@ -99,13 +99,11 @@ void shard_service::group_create(event& e) {
 
 void shard_service::group_manage(event& e, store::group_op op) {
     simdjson::dom::object a;
-    auto* d = parse(e, a);
+    std::string conversation;
+    auto* d = parse(e, a, conversation);
     if (!d)
         return;
-    auto conversation = string_field(a, "conversation");
-    if (!conversation)
-        return reply(e.ack, error_json("bad_request"));
-    store::group_change change{std::string(*conversation), d->user, op, {}, store::role::member};
+    store::group_change change{std::move(conversation), d->user, op, {}, store::role::member};
     const bool self = op == store::group_op::join || op == store::group_op::leave;
     if (!self) {
         auto target = string_field(a, "user");
@@ -137,13 +135,11 @@ void shard_service::group_manage(event& e, store::group_op op) {
 
 void shard_service::group_members(event& e) {
     simdjson::dom::object a;
-    auto* d = parse(e, a);
+    std::string conversation;
+    auto* d = parse(e, a, conversation);
     if (!d)
         return;
-    auto conversation = string_field(a, "conversation");
-    if (!conversation)
-        return reply(e.ack, error_json("bad_request"));
-    db_.members(shard_, d->user, std::string(*conversation),
+    db_.members(shard_, d->user, std::move(conversation),
                 [ack = std::move(e.ack)](const store::group_result& res) mutable {
                     if (res.code != store::status::ok)
                         return reply_error(ack, res.code);

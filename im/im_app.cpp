@@ -4,6 +4,8 @@
 
 #include "replies.hpp"
 
+#include "protocol/engineio/handshake.hpp"
+
 #include <boost/asio/post.hpp>
 
 #include <atomic>
@@ -14,20 +16,23 @@ namespace {
 
 // GET /dev/token?user=NAME: a token for NAME signed with the development secret (carrying the
 // group-create claim when one is configured), so the chat page logs in without pasting one.
-server::http_reply development_token(const im_runtime& rt, const server::http_query& query) {
-    std::string_view user;
-    for (const auto& [name, value] : query)
-        if (name == "user")
-            user = value;
+server::http_answer development_token(const im_runtime& rt, const server::http_call& call) {
+    constexpr std::string_view text = "text/plain; charset=utf-8";
+    auto target = protocol::engineio::parse_target(call.target);
+    if (target.path != "/dev/token") // the route is a prefix
+        return {404, std::string(text), "not found\n", {}};
+    if (call.method != "GET")
+        return {405, std::string(text), "GET only\n", {{"allow", "GET"}}};
+    auto user = target.param("user").value_or("");
     if (!valid_user(user))
-        return {400, "text/plain; charset=utf-8", "user: 1 to 256 bytes, no ':'\n"};
+        return {400, std::string(text), "user: 1 to 256 bytes, no ':'\n", {}};
     std::vector<std::string> claims;
     if (!rt.options.group_create_claim.empty())
         claims.push_back(rt.options.group_create_claim);
     auto now = std::chrono::duration_cast<std::chrono::seconds>(
         std::chrono::system_clock::now().time_since_epoch());
     auto token = mint_token(rt.options.jwt, user, now.count(), rt.options.token_ttl_s, claims);
-    return {200, "text/plain; charset=utf-8", token + "\n"};
+    return {200, std::string(text), token + "\n", {{"cache-control", "no-store"}}};
 }
 
 } // namespace
@@ -48,8 +53,11 @@ void register_im(server::app& server, im_runtime& rt) {
             [raw](const store::feed_batch& batch) { raw->on_feed(batch); });
     });
     if (rt.options.development_secret)
-        server.http_get("/dev/token",
-                        [&rt](const server::http_query& q) { return development_token(rt, q); });
+        server.http("/dev/token",
+                    [&rt](server_ref,
+                          server::http_call call) -> boost::asio::awaitable<server::http_answer> {
+                        co_return development_token(rt, call);
+                    });
     auto on = [&rt](server::event& e) -> shard_service& {
         return *rt.services[e.io.shard_index()];
     };

@@ -2,6 +2,7 @@
 // The conversation events are in conversation_events.cpp.
 #include "shard_service.hpp"
 
+#include "replies.hpp"
 #include "wire.hpp"
 
 #include <fmt/format.h>
@@ -40,6 +41,20 @@ shard_service::device* shard_service::parse(event& e, simdjson::dom::object& arg
             e.ack(server::payload().add_json(error_json("bad_request")));
         return nullptr;
     }
+    return d;
+}
+
+shard_service::device* shard_service::parse(event& e, simdjson::dom::object& args,
+                                            std::string& conversation) {
+    auto* d = parse(e, args);
+    if (!d)
+        return nullptr;
+    auto field = string_field(args, "conversation");
+    if (!field) {
+        reply(e.ack, error_json("bad_request"));
+        return nullptr;
+    }
+    conversation = std::string(*field);
     return d;
 }
 

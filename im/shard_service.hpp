@@ -77,6 +77,9 @@ private:
     /// The device of the event's socket and its first argument as an object; acks
     /// bad_request and returns nullptr when either is missing.
     device* parse(event& e, simdjson::dom::object& args);
+    /// As parse(), for events about one conversation: also requires its "conversation" field
+    /// (acks bad_request and returns nullptr without it).
+    device* parse(event& e, simdjson::dom::object& args, std::string& conversation);
     void apply(const std::string& sid, const std::string& conversation, cursor_step step);
     void fetched(const std::string& sid, const std::string& conversation,
                  const store::read_result& r);

@@ -118,17 +118,6 @@ using engineio_message_handler = std::function<void(engineio_peer&, protocol::en
 using websocket_message_handler = std::function<void(websocket_peer&, std::string_view data,
                                                      protocol::engineio::frame_kind kind)>;
 
-/// A plain HTTP GET endpoint's answer (sent with Cache-Control: no-store).
-struct http_reply {
-    unsigned status = 200;
-    std::string content_type = "text/plain; charset=utf-8";
-    std::string body;
-};
-/// The request target's query, percent-decoded, in order.
-using http_query = std::vector<std::pair<std::string, std::string>>;
-/// Answers a GET on the shard that read it; may run on several shards at once.
-using http_get_handler = std::function<http_reply(const http_query& query)>;
-
 /// Called once on every shard as it starts, with a handle on namespace "/": the place to
 /// spawn a program's own coroutines (periodic pushes, backend feeds) on that shard.
 using shard_start_handler = std::function<void(server_ref)>;
@@ -144,7 +133,6 @@ struct app_config {
     std::map<std::string, engineio_message_handler, std::less<>> engineio_endpoints;
     std::map<std::string, websocket_message_handler, std::less<>> websocket_endpoints;
     std::map<std::string, http_handler, std::less<>> http_endpoints; // by path prefix
-    std::map<std::string, http_get_handler, std::less<>> http_get_endpoints;
     std::vector<shard_start_handler> on_shard_start;
     std::vector<health_fields> health;
     std::vector<service_factory> services;
@@ -180,10 +168,6 @@ public:
     /// any method (the handler answers 404/405 itself).
     void http(std::string path_prefix, http_handler h) {
         config_.http_endpoints[std::move(path_prefix)] = std::move(h);
-    }
-    /// A small GET endpoint at exactly `path` (a development helper, a status page).
-    void http_get(std::string path, http_get_handler h) {
-        config_.http_get_endpoints[std::move(path)] = std::move(h);
     }
 
     void on_shard_start(shard_start_handler h) { config_.on_shard_start.push_back(std::move(h)); }

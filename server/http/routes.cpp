@@ -82,15 +82,6 @@ asio::awaitable<connection_next> serve_program(shard& s, http_exchange& ex,
                                answer.content_type, std::move(answer.body), extra);
 }
 
-asio::awaitable<connection_next> serve_get(shard& s, http_exchange& ex,
-                                           const http_get_handler& handler) {
-    auto reply = handler(protocol::engineio::parse_target(ex.request.target()).query);
-    http::fields extra;
-    extra.set(http::field::cache_control, "no-store");
-    co_return co_await respond(ex, s.options(), static_cast<http::status>(reply.status),
-                               reply.content_type, std::move(reply.body), extra);
-}
-
 } // namespace
 
 router make_routes(const app_config& config) {
@@ -105,11 +96,6 @@ router make_routes(const app_config& config) {
         const auto& handler = endpoint.second;
         r.add(endpoint.first, method_set::of({http::verb::get}),
               [&handler](shard& s, http_exchange& ex) { return serve_plain(s, ex, handler); });
-    }
-    for (const auto& endpoint : config.http_get_endpoints) {
-        const auto& handler = endpoint.second;
-        r.add(endpoint.first, method_set::of({http::verb::get}),
-              [&handler](shard& s, http_exchange& ex) { return serve_get(s, ex, handler); });
     }
     r.add("/healthz", method_set::of({http::verb::get}), serve_healthz);
     for (const auto& endpoint : config.http_endpoints) {
