@@ -1,7 +1,8 @@
 #include "push/cluster_publisher.hpp"
 
+#include "push/redis_calls.hpp"
+
 #include <fmt/format.h>
-#include <hiredis/hiredis.h>
 #include <simdjson.h>
 
 #include <chrono>
@@ -15,11 +16,6 @@ struct context_deleter {
     void operator()(redisContext* c) const { redisFree(c); }
 };
 using context_ptr = std::unique_ptr<redisContext, context_deleter>;
-
-struct reply_deleter {
-    void operator()(redisReply* r) const { freeReplyObject(r); }
-};
-using reply_ptr = std::unique_ptr<redisReply, reply_deleter>;
 
 std::size_t size_of(const cluster_emit& e) {
     std::size_t n = e.nsp.size() + e.event.size();
@@ -109,16 +105,8 @@ std::string cluster_publisher::session() {
     // A publish waits at most this long for Redis: a stop() is then seen within it.
     redisSetTimeout(c.get(), timeout);
     redisEnableKeepAlive(c.get());
-    auto command = [&](auto... args) {
-        return reply_ptr(static_cast<redisReply*>(redisCommand(c.get(), args...)));
-    };
-    if (!endpoint_.password.empty()) {
-        auto r = endpoint_.user.empty()
-                     ? command("AUTH %s", endpoint_.password.c_str())
-                     : command("AUTH %s %s", endpoint_.user.c_str(), endpoint_.password.c_str());
-        if (!r || r->type == REDIS_REPLY_ERROR)
-            return r ? std::string(r->str, r->len) : std::string(c->errstr);
-    }
+    if (auto why = redis_auth(c.get(), endpoint_))
+        return *why;
     fmt::print("imedge: cluster: node {} publishing to {}\n", uid_, describe(endpoint_));
     std::fflush(stdout);
     simdjson::dom::parser parser; // this thread's alone
@@ -152,7 +140,7 @@ std::string cluster_publisher::session() {
                 counters_.dropped_redis_down.fetch_add(sent - i, std::memory_order_relaxed);
                 return c->errstr[0] ? c->errstr : "connection lost";
             }
-            reply_ptr r(static_cast<redisReply*>(raw));
+            redis_reply_ptr r(static_cast<redisReply*>(raw)); // freed; PUBLISH answers a count
             counters_.published.fetch_add(1, std::memory_order_relaxed);
         }
     }

@@ -1,8 +1,9 @@
 // The subscriber thread: connect, AUTH, SUBSCRIBE/PSUBSCRIBE, read messages, reconnect.
 #include "push/redis_subscriber.hpp"
 
+#include "push/redis_calls.hpp"
+
 #include <fmt/format.h>
-#include <hiredis/hiredis.h>
 
 #include <sys/socket.h>
 
@@ -10,22 +11,6 @@
 #include <memory>
 
 namespace imedge::push {
-
-namespace {
-
-struct reply_deleter {
-    void operator()(redisReply* r) const { freeReplyObject(r); }
-};
-using reply_ptr = std::unique_ptr<redisReply, reply_deleter>;
-
-std::string_view text_of(const redisReply* r) {
-    return r && (r->type == REDIS_REPLY_STRING || r->type == REDIS_REPLY_STATUS ||
-                 r->type == REDIS_REPLY_ERROR)
-               ? std::string_view(r->str, r->len)
-               : std::string_view{};
-}
-
-} // namespace
 
 redis_subscriber::redis_subscriber(redis_endpoint endpoint, subscriptions subs, sink on_message)
     : endpoint_(std::move(endpoint)), subs_(std::move(subs)), sink_(std::move(on_message)),
@@ -92,18 +77,9 @@ std::string redis_subscriber::session() {
     // Reads block with no timeout (a quiet channel is normal); TCP keepalive notices a dead
     // peer, a restarted Redis closes the connection.
     redisEnableKeepAlive(c);
-    auto command = [&](auto... args) {
-        return reply_ptr(static_cast<redisReply*>(redisCommand(c, args...)));
-    };
-    if (!endpoint_.password.empty()) {
-        auto r = endpoint_.user.empty()
-                     ? command("AUTH %s", endpoint_.password.c_str())
-                     : command("AUTH %s %s", endpoint_.user.c_str(), endpoint_.password.c_str());
-        if (!r || r->type == REDIS_REPLY_ERROR) {
-            std::string why = r ? fmt::format("AUTH: {}", text_of(r.get())) : c->errstr;
-            release();
-            return why;
-        }
+    if (auto why = redis_auth(c, endpoint_)) {
+        release();
+        return *why;
     }
     for (const auto& ch : subs_.channels)
         redisAppendCommand(c, "SUBSCRIBE %b", ch.data(), ch.size());
@@ -117,7 +93,7 @@ std::string redis_subscriber::session() {
             why = c->errstr[0] ? c->errstr : "connection lost";
             break;
         }
-        reply_ptr r(static_cast<redisReply*>(raw));
+        redis_reply_ptr r(static_cast<redisReply*>(raw));
         if (r->type == REDIS_REPLY_ERROR) {
             why = fmt::format("error reply: {}", text_of(r.get()));
             break;
