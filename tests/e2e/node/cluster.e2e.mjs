@@ -4,13 +4,12 @@
 // nodes' sockets once each. Run by tests/e2e/run-push.sh, which starts Redis and the nodes.
 import { after, afterEach, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { io } from "socket.io-client";
 import { Emitter } from "@socket.io/redis-emitter";
 import { createClient } from "redis";
 import { httpUrl } from "./lib/env.mjs";
-import { nextEvent } from "./lib/wait.mjs";
+import { nextEvent, waitLogLines } from "./lib/wait.mjs";
 
 const nodes = [Number(process.env.IMEDGE_E2E_CLUSTER_PORT_A), Number(process.env.IMEDGE_E2E_CLUSTER_PORT_B)];
 const logs = [process.env.IMEDGE_E2E_CLUSTER_LOG_A, process.env.IMEDGE_E2E_CLUSTER_LOG_B];
@@ -22,13 +21,8 @@ let emitter;
 before(async () => {
   // Each node says when it publishes and when it is subscribed: wait for both, from its log.
   for (const log of logs) {
-    const deadline = Date.now() + WAIT;
-    for (;;) {
-      const text = readFileSync(log, "utf8");
-      if (text.includes("imedge: cluster: node") && text.includes("imedge: push: redis subscribed")) break;
-      if (Date.now() > deadline) throw new Error(`${log}: the node did not join the cluster`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitLogLines(log, "imedge: cluster: node", 1, WAIT);
+    await waitLogLines(log, "imedge: push: redis subscribed", 1, WAIT);
   }
   redis = createClient({ url: redisUrl });
   await redis.connect();

@@ -5,13 +5,12 @@ import { after, afterEach, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { io } from "socket.io-client";
 import { Emitter } from "@socket.io/redis-emitter";
 import { createClient } from "redis";
 import { httpUrl } from "./lib/env.mjs";
-import { collectEvents, nextEvent, withTimeout } from "./lib/wait.mjs";
+import { collectEvents, logLines, nextEvent, waitLogLines, withTimeout } from "./lib/wait.mjs";
 
 const pushPort = Number(process.env.IMEDGE_E2E_PUSH_PORT);
 const redisPort = Number(process.env.IMEDGE_E2E_REDIS_PORT);
@@ -47,18 +46,8 @@ async function client(rooms = [], nsp = "/") {
   return socket;
 }
 
-function logCount(text) {
-  return readFileSync(process.env.IMEDGE_E2E_PUSH_LOG, "utf8").split("\n").filter((l) => l.includes(text)).length;
-}
-
-// Waits until the server has logged `n` lines containing `text`.
-async function waitLog(text, n, ms = 10000) {
-  const deadline = Date.now() + ms;
-  while (logCount(text) < n) {
-    if (Date.now() > deadline) throw new Error(`the server did not log ${n} x "${text}"`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const logCount = (text) => logLines(process.env.IMEDGE_E2E_PUSH_LOG, text);
+const waitLog = (text, n) => waitLogLines(process.env.IMEDGE_E2E_PUSH_LOG, text, n);
 
 // Events `socket` must NOT get: recorded until the test's sentinel arrives.
 function record(socket, event) {

@@ -1,5 +1,7 @@
 // Bounded waits: every helper here rejects after a deadline instead of hanging a test.
 
+import { readFileSync } from "node:fs";
+
 export function withTimeout(promise, ms, what) {
   let timer;
   const deadline = new Promise((_, reject) => {
@@ -55,4 +57,19 @@ export function normaliseBinary(x) {
     return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, normaliseBinary(v)]));
   }
   return x;
+}
+
+// How many lines of the log file at `path` contain `text`.
+export function logLines(path, text) {
+  return readFileSync(path, "utf8").split("\n").filter((l) => l.includes(text)).length;
+}
+
+// Waits until the server has logged `n` lines containing `text` in the file at `path` (its
+// readiness and counter lines are the signals), polling every 20 ms.
+export async function waitLogLines(path, text, n = 1, ms = 10000) {
+  const deadline = Date.now() + ms;
+  while (logLines(path, text) < n) {
+    if (Date.now() > deadline) throw new Error(`${path}: the server did not log ${n} x "${text}"`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
