@@ -163,7 +163,8 @@ asio::awaitable<connection_next> engineio_host::serve(http_exchange& ex, std::st
 
     // Every request of a session is served by the shard that owns it. A connection that can
     // move goes there, so its next requests need no crossing at all (measured with
-    // bench/polling: forwarding each request costs 19 % more server CPU per round trip).
+    // bench/polling, 2 shards: forwarding every request cost 157 us of server CPU per round trip,
+    // moving the connection 141 us).
     auto owner = owner_.owner_of(*sid);
     if (owner && *owner != owner_.index()) {
         bool forward =
