@@ -206,6 +206,10 @@ describe("Socket.IO v5 malformed packets close only that connection", () => {
     ["event name missing (empty array)", ["42[]"]],
     ["EVENT payload not an array", ['42{"a":1}']],
     ["placeholder beyond the attachment count", ['451-["message",{"_placeholder":true,"num":3}]', Buffer.from([1])]],
+    // Issue 8 item 7: socket.io-parser throws "illegal attachments" on these, so relaying them
+    // would close every receiving client; they are refused at ingress.
+    ["placeholder num a string", ['451-["message",{"_placeholder":true,"num":0},{"_placeholder":true,"num":"0"}]', Buffer.from([1])]],
+    ["placeholder with a duplicate num", ['451-["message",{"_placeholder":true,"num":0,"num":5}]', Buffer.from([1])]],
     ["more binary frames than announced", ['451-["message",{"_placeholder":true,"num":0}]', Buffer.from([1]), Buffer.from([2])]],
     ["binary frame without a binary packet", [Buffer.from([1, 2, 3])]],
   ];
