@@ -9,7 +9,7 @@ loadgen=$build_dir/bench/loadgen/loadgen
 sio_demo=$build_dir/examples/sio_demo
 eio_echo=$build_dir/examples/eio_echo
 bench_server=$build_dir/bench/servers/imedge_bench
-imedge=$build_dir/server/imedge
+imedge=$build_dir/bin/imedge
 
 passed=0
 failed=0
@@ -22,7 +22,7 @@ trap cleanup EXIT
 
 if [ ! -x "$loadgen" ] || [ ! -x "$sio_demo" ] || [ ! -x "$eio_echo" ]; then
   [ -f "$build_dir/build.ninja" ] || meson setup "$build_dir" >/dev/null
-  ninja -C "$build_dir" -j "${JOBS:-1}" bench/loadgen/loadgen examples/sio_demo examples/eio_echo server/imedge >/dev/null
+  ninja -C "$build_dir" -j "${JOBS:-1}" bench/loadgen/loadgen examples/sio_demo examples/eio_echo bin/imedge >/dev/null
 fi
 for bin in "$loadgen" "$sio_demo" "$eio_echo"; do
   if [ ! -x "$bin" ]; then

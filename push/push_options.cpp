@@ -73,4 +73,18 @@ std::variant<split_args, std::string> take_push_options(int argc, char** argv) {
     return out;
 }
 
+std::string push_usage() {
+    return "backend pushes and clusters (docs/cluster.md, push/README.md):\n"
+           "  --redis URL             subscribe to python-socketio's RedisManager and\n"
+           "                          @socket.io/redis-emitter publications (none: no Redis)\n"
+           "  --redis-channel C       RedisManager's channel (socketio)\n"
+           "  --redis-key K           the redis-emitter's key prefix (socket.io)\n"
+           "  --amqp URL              consume KombuManager's exchange on RabbitMQ (none: no AMQP)\n"
+           "  --amqp-exchange X       KombuManager's channel (socketio)\n"
+           "  --push-max-message B    larger pushes are dropped (1 MiB)\n"
+           "  --cluster               also publish this node's emits on --redis for the other\n"
+           "                          nodes, and apply theirs\n"
+           "  --node-id ID            this node's id in the cluster (random)\n";
+}
+
 } // namespace imedge::push

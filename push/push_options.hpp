@@ -37,4 +37,7 @@ struct split_args {
 /// The push flags and the other arguments, or an error message.
 std::variant<split_args, std::string> take_push_options(int argc, char** argv);
 
+/// The flags above, for a program's --help.
+std::string push_usage();
+
 } // namespace imedge::push

@@ -27,7 +27,7 @@ parsed_args parse_args(int argc, char** argv, server::server_options defaults) {
     return {std::move(app), std::move(s.push)};
 }
 
-int run_with_push(server::app& app, const push_options& o) {
+int run_with_push(server::app& app, const push_options& o, std::function<void()> drain) {
     namespace asio = boost::asio;
     asio::io_context signals_context(1);
     asio::signal_set signals(signals_context, SIGINT, SIGTERM);
@@ -68,6 +68,8 @@ int run_with_push(server::app& app, const push_options& o) {
             amqp->stop();
             fmt::print("imedge: push: {}\n", amqp->summary());
         }
+        if (drain)
+            drain();
         if (cluster) {
             cluster->stop();
             fmt::print("imedge: {}\n", cluster->summary());

@@ -16,7 +16,7 @@ start_im_servers() {
   local shards=$1 dir="$LOG_DIR/im-$shards"
   rm -rf "$dir" && mkdir -p "$dir"
   export IMEDGE_E2E_IM_SECRET="e2e-secret-$RANDOM-$RANDOM-$RANDOM"
-  export IMEDGE_E2E_IMEDGE_BIN="${IMEDGE_BIN:-$ROOT/build/server/imedge}"
+  export IMEDGE_E2E_IMEDGE_BIN="${IMEDGE_BIN:-$ROOT/build/bin/imedge}"
   export IMEDGE_E2E_SHARDS="$shards" IMEDGE_E2E_IM_DIR="$dir"
   export IMEDGE_E2E_API_KEY="e2e-api-$RANDOM-$RANDOM-$RANDOM"
   openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$dir/rs.key" 2>/dev/null &&

@@ -21,7 +21,7 @@ start_server() {
     cmd=(node "$E2E_DIR/reference/$name.mjs")
   else
     cmd=("$EXAMPLES_DIR/$name")
-    [ "$name" = imedge ] && cmd=("${IMEDGE_BIN:-$ROOT/build/server/imedge}")
+    [ "$name" = imedge ] && cmd=("${IMEDGE_BIN:-$ROOT/build/bin/imedge}")
     if [ ! -x "${cmd[0]}" ]; then
       echo "e2e: $name: ${cmd[0]} is missing (build it with scripts/build)" >&2
       return 1

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the chat page's browser tests (tests/e2e/browser/*.test.mjs: playwright-core driving
-# Debian's /usr/bin/chromium) against build/server/imedge serving web/, once per shard count in
+# Debian's /usr/bin/chromium) against build/bin/imedge serving web/, once per shard count in
 # IMEDGE_SHARDS (default "1"). Ends by printing exactly one line "N passed, M failed".
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"

@@ -19,7 +19,7 @@ import jwt
 import socketio
 
 BUILD_DIR = os.environ.get("BUILD_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "build"))
-IMEDGE = os.path.join(BUILD_DIR, "server", "imedge")
+IMEDGE = os.path.join(BUILD_DIR, "bin", "imedge")
 SECRET = "durability-test-secret"
 SENDERS = 4
 IN_FLIGHT = 32      # unacked sends per sender

@@ -319,6 +319,30 @@ TEST_SUITE("push") {
         const char* bad[] = {"prog", "--redis"};
         CHECK(std::holds_alternative<std::string>(take_push_options(2, const_cast<char**>(bad))));
     }
+    TEST_CASE("push_usage lists every flag take_push_options takes (imedge --help prints it)") {
+        auto usage = push_usage();
+        // Each flag with a valid value: taken out of argv, and named in the usage text.
+        std::vector<std::vector<const char*>> flags = {
+            {"--redis", "redis://h:1"}, {"--redis-channel", "c"}, {"--redis-key", "k"},
+            {"--amqp", "amqp://mq"},    {"--amqp-exchange", "x"}, {"--push-max-message", "9"},
+            {"--node-id", "n"}};
+        for (const auto& flag : flags) {
+            CAPTURE(flag[0]);
+            CHECK(usage.find(std::string(flag[0]) + " ") != std::string::npos);
+            std::vector<const char*> argv = {"prog"};
+            argv.insert(argv.end(), flag.begin(), flag.end());
+            auto r =
+                take_push_options(static_cast<int>(argv.size()), const_cast<char**>(argv.data()));
+            REQUIRE(std::holds_alternative<split_args>(r));
+            CHECK(std::get<split_args>(r).rest.size() == 2); // prog and the closing nullptr
+        }
+        CHECK(usage.find("--cluster ") != std::string::npos);
+        const char* cluster[] = {"prog", "--cluster", "--redis", "redis://h:1"};
+        auto r = take_push_options(4, const_cast<char**>(cluster));
+        REQUIRE(std::holds_alternative<split_args>(r));
+        CHECK(std::get<split_args>(r).push.cluster);
+        CHECK(std::get<split_args>(r).rest.size() == 2);
+    }
     TEST_CASE("amqp URLs (kombu's forms)") {
         auto ok = [](std::string_view u) {
             auto r = parse_amqp_url(u);

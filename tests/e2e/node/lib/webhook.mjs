@@ -12,7 +12,7 @@ import { withTimeout } from "./wait.mjs";
 
 const READY = /^imedge: listening on [^ ]+:(\d+) with (\d+) shards/m;
 
-// Starts build/server/imedge with the IM settings of the runner's HS256 server plus `args`;
+// Starts build/bin/imedge with the IM settings of the runner's HS256 server plus `args`;
 // resolves once it prints its readiness line. stop() sends SIGTERM and resolves its output.
 export async function startImedge(args) {
   const bin = process.env.IMEDGE_E2E_IMEDGE_BIN;

@@ -1,15 +1,14 @@
-// The imedge binary: the IM service (docs/im-protocol.md) on the handler API.
-//   imedge [server options] [IM options] [API options]   serve
+// The imedge binary: the IM service (docs/im-protocol.md) on the handler API, with the push
+// HTTP API, the push webhook, and the backend pushes and clusters of push/ (push::run_with_push).
+//   imedge [server options] [IM options] [API options] [push options]   serve
 //   imedge token USER [--ttl S] [IM options]  print a token for USER
 #include "server/api/app.hpp"
 
 #include "im/im_app.hpp"
 #include "push/http_api_service.hpp"
+#include "push/run.hpp"
 #include "store/sqlite_store.hpp"
 #include "webhook/push_webhook.hpp"
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 
 #include <fmt/format.h>
 
@@ -97,9 +96,17 @@ int run(int argc, char** argv) {
     if (argc >= 2 && std::string_view(argv[1]) == "token")
         return print_token(argc, argv);
     if (argc >= 2 && (std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h"))
-        fmt::print("{}{}{}", im::im_usage(), webhook::webhook_usage(), push::api_usage());
+        fmt::print("{}{}{}{}", im::im_usage(), webhook::webhook_usage(), push::api_usage(),
+                   push::push_usage());
 
-    auto hook_split = webhook::take_webhook_options(argc, argv);
+    auto push_split = push::take_push_options(argc, argv);
+    if (auto* error = std::get_if<std::string>(&push_split)) {
+        fmt::print(stderr, "imedge: {}\n", *error);
+        return 2;
+    }
+    auto& push_args = std::get<push::split_args>(push_split); // rest ends with a nullptr
+    auto hook_split = webhook::take_webhook_options(static_cast<int>(push_args.rest.size()) - 1,
+                                                    push_args.rest.data());
     if (auto* error = std::get_if<std::string>(&hook_split)) {
         fmt::print(stderr, "{}", *error);
         return 2;
@@ -164,23 +171,10 @@ int run(int argc, char** argv) {
                    "reaches this port (never offered when a key is configured)\n");
     }
 
-    // Signals are installed before the shards start so none is lost; on one, the store
-    // finishes (and acknowledges) what it was given while the shards still run, then the
-    // shards stop.
-    boost::asio::io_context signals_context(1);
-    boost::asio::signal_set signals(signals_context, SIGINT, SIGTERM);
-    std::unique_ptr<server::running_server> running;
-    const auto& o = server.options();
-    try {
-        running = server.start();
-    } catch (const std::exception& e) {
-        fmt::print(stderr, "imedge: cannot listen on {}:{}: {}\n", o.host, o.port, e.what());
-        return 1;
-    }
-    fmt::print("imedge: listening on {}:{} with {} shards\n", o.host, running->port(),
-               running->shard_count());
-    std::fflush(stdout);
-    signals.async_wait([&](boost::system::error_code, int) {
+    // On SIGINT/SIGTERM, once the backend intakes stopped, the store finishes (and
+    // acknowledges) what it was given while the cluster link and the shards still run; then
+    // run_with_push stops those.
+    return push::run_with_push(server, push_args.push, [&] {
         store->stop();
         auto stats = store->stats();
         fmt::print("imedge: store: {} writes in {} transactions ({} rolled back)\n", stats.writes,
@@ -190,10 +184,7 @@ int run(int argc, char** argv) {
             fmt::print("imedge: push webhook: {}\n", webhook::counts_json(hook->counts()));
         }
         std::fflush(stdout);
-        running->stop();
     });
-    signals_context.run();
-    return 0;
 }
 
 } // namespace

@@ -1,0 +1,77 @@
+// Two imedge binaries (the IM service) with --cluster on one real redis-server, each with a data
+// directory of its own: what the IM service emits to users' rooms on one node (typing notes)
+// reaches that user's devices on the other node, and a backend's @socket.io/redis-emitter push
+// to a user reaches the user's devices on both nodes once each. Stored messages do not cross
+// (each node's store feeds only its own devices: docs/cluster.md). Run by tests/e2e/run-push.sh.
+import { after, afterEach, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { Emitter } from "@socket.io/redis-emitter";
+import { createClient } from "redis";
+import { call, closeAll, connect, direct, unique, userToken } from "./lib/im.mjs";
+import { nextEvent, waitLogLines } from "./lib/wait.mjs";
+
+const [portA, portB] = [process.env.IMEDGE_E2E_IMEDGE_CLUSTER_PORT_A, process.env.IMEDGE_E2E_IMEDGE_CLUSTER_PORT_B].map(Number);
+const logs = [process.env.IMEDGE_E2E_IMEDGE_CLUSTER_LOG_A, process.env.IMEDGE_E2E_IMEDGE_CLUSTER_LOG_B];
+const WAIT = 15000; // generous: the bounds must hold on a loaded 2-core machine
+
+let redis;
+let emitter;
+before(async () => {
+  // Each node says when it publishes and when it is subscribed: wait for both, from its log.
+  for (const log of logs) {
+    await waitLogLines(log, "imedge: cluster: node", 1, WAIT);
+    await waitLogLines(log, "imedge: push: redis subscribed", 1, WAIT);
+  }
+  redis = createClient({ url: `redis://127.0.0.1:${Number(process.env.IMEDGE_E2E_REDIS_PORT)}` });
+  await redis.connect();
+  emitter = new Emitter(redis);
+});
+after(async () => {
+  await redis.quit();
+});
+afterEach(closeAll);
+
+function record(socket, event) {
+  const got = [];
+  socket.on(event, (...args) => got.push(args));
+  return got;
+}
+
+test("a typing note on node A reaches the members' devices on node B, and no one else", async () => {
+  const ann = unique("ann"), ben = unique("ben"), cat = unique("cat"), dan = unique("dan");
+  const annOnA = await connect(userToken(ann), { port: portA });
+  const annOnB = await connect(userToken(ann), { port: portB });
+  const benOnB = await connect(userToken(ben), { port: portB });
+  const catOnB = await connect(userToken(cat), { port: portB });
+  const danOnA = await connect(userToken(dan), { port: portA });
+  const stray = record(catOnB, "typing");
+  const typist = record(annOnA, "typing");
+  const conversation = direct(ann, ben);
+  const arrivals = [nextEvent(benOnB, "typing", WAIT), nextEvent(annOnB, "typing", WAIT)];
+  assert.deepEqual(await call(annOnA, "typing", { conversation }), { ok: true });
+  // The typing device itself is skipped: were it not, the note (delivered on its own shard
+  // before the ack was written) would be in before the ack.
+  assert.deepEqual(typist, []);
+  for (const arrival of arrivals) assert.deepEqual(await arrival, [{ conversation, user: ann }]);
+  // A fence from node A to cat: node A's publications arrive in order, so once it is in, ann's
+  // note cannot still be on its way to cat.
+  const fence = nextEvent(catOnB, "typing", WAIT);
+  assert.deepEqual(await call(danOnA, "typing", { conversation: direct(cat, dan) }), { ok: true });
+  assert.deepEqual(await fence, [{ conversation: direct(cat, dan), user: dan }]);
+  assert.deepEqual(stray, [[{ conversation: direct(cat, dan), user: dan }]]);
+});
+
+test("a backend push to a user reaches the user's devices on both nodes once each", async () => {
+  const user = unique("4714");
+  const devices = [
+    await connect(userToken(user), { port: portA }),
+    await connect(userToken(user), { port: portB }),
+    await connect(userToken(user), { port: portB }),
+  ];
+  const records = devices.map((d) => record(d, "notify"));
+  const fences = devices.map((d) => nextEvent(d, "done", WAIT));
+  for (let i = 0; i < 50; i++) emitter.to(user).emit("notify", i);
+  emitter.to(user).emit("done");
+  await Promise.all(fences);
+  for (const got of records) assert.deepEqual(got.map(([i]) => i), [...Array(50).keys()]);
+});
