@@ -57,22 +57,35 @@ void applier::apply(action a) {
                             {shared->to.rooms, shared->to.except, /*this_node_only=*/true});
                 });
             } else {
-                for (std::size_t i = 0; i < server_.shard_count(); ++i)
-                    post(i, shared->nsp, [shared](const server::server_ref& io) {
-                        for (const auto& sid :
-                             io.local_sids({shared->who.rooms, shared->who.except})) {
-                            if constexpr (std::is_same_v<T, disconnect_action>) {
-                                io.disconnect(sid);
-                            } else {
-                                for (const auto& room : shared->rooms) {
-                                    if constexpr (std::is_same_v<T, join_action>)
-                                        io.enter_room(sid, room);
-                                    else
-                                        io.leave_room(sid, room);
-                                }
+                // Each shard acts on its own sockets (found here, so nothing is told to the
+                // cluster again).
+                auto act_here = [shared](const server::server_ref& io) {
+                    for (const auto& sid : io.local_sids({shared->who.rooms, shared->who.except})) {
+                        if constexpr (std::is_same_v<T, disconnect_action>) {
+                            io.disconnect(sid);
+                        } else {
+                            for (const auto& room : shared->rooms) {
+                                if constexpr (std::is_same_v<T, join_action>)
+                                    io.enter_room(sid, room);
+                                else
+                                    io.leave_room(sid, room);
                             }
                         }
-                    });
+                    }
+                };
+                // Through shard 0, like the emits: shard 0 posts to shard k after it sent k the
+                // fan-out of every emit applied before, and k runs its queue in order, so an
+                // emit then a leave (or a disconnect) reaches a socket on k before it leaves,
+                // and a join then an emit reaches it after it joined. The posts from shard 0
+                // never wait for room (a shard must not block): they are not counted, at most
+                // shard_count - 1 per counted post. (A full ring defers a fan-out to the ring's
+                // overflow queue, which such a post may overtake.)
+                auto* server = &server_;
+                post(0, shared->nsp, [server, shared, act_here](const server::server_ref& io) {
+                    for (std::size_t i = 1; i < server->shard_count(); ++i)
+                        server->post(i, shared->nsp, act_here);
+                    act_here(io);
+                });
             }
         },
         a);

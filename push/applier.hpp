@@ -1,7 +1,8 @@
 // Carries actions out on a running server from any thread, through the public handler API only:
 // emits are posted to shard 0 (whose emit fans out to every shard through the rings, so the
-// pushes of one publisher stay in order); room changes and disconnects by room are posted to
-// every shard, each acting on its own sockets. Bounded: past `max_in_flight` posts not yet run,
+// pushes of one publisher stay in order); room changes and disconnects by room go through
+// shard 0 too, which posts them to every shard, each acting on its own sockets, so they keep
+// their order with the emits. Bounded: past `max_in_flight` posts not yet run,
 // apply() blocks its caller (the subscriber thread, never a shard) until the shards catch up,
 // and the broker buffers meanwhile.
 #pragma once

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 namespace imedge::push {
 namespace {
@@ -30,6 +31,14 @@ std::size_t size_of(const cluster_emit& e) {
     return n;
 }
 
+std::size_t size_of(const cluster_request& r) {
+    std::size_t n = r.nsp.size();
+    for (const auto* list : {&r.rooms, &r.except, &r.room_names})
+        for (const auto& s : *list)
+            n += s.size();
+    return n;
+}
+
 } // namespace
 
 cluster_publisher::cluster_publisher(redis_endpoint endpoint, std::string key, std::string uid,
@@ -43,6 +52,15 @@ cluster_publisher::~cluster_publisher() {
 
 void cluster_publisher::publish(cluster_emit e) {
     auto n = size_of(e);
+    enqueue(std::move(e), n);
+}
+
+void cluster_publisher::publish(cluster_request r) {
+    auto n = size_of(r);
+    enqueue(std::move(r), n);
+}
+
+void cluster_publisher::enqueue(item i, std::size_t n) {
     {
         std::lock_guard lock(mutex_);
         if (stopping_)
@@ -52,7 +70,7 @@ void cluster_publisher::publish(cluster_emit e) {
             return;
         }
         queued_bytes_ += n;
-        queue_.push_back(std::move(e));
+        queue_.push_back(std::move(i));
     }
     wake_.notify_one();
 }
@@ -111,7 +129,7 @@ std::string cluster_publisher::session() {
     std::fflush(stdout);
     simdjson::dom::parser parser; // this thread's alone
     for (;;) {
-        std::deque<cluster_emit> batch;
+        std::deque<item> batch;
         {
             std::unique_lock lock(mutex_);
             wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
@@ -122,13 +140,21 @@ std::string cluster_publisher::session() {
         }
         // Pipelined: every PUBLISH of the batch is written, then the replies are read.
         std::size_t sent = 0;
-        for (const auto& e : batch) {
-            auto message = encode_cluster_emit(uid_, e, parser);
+        for (const auto& i : batch) {
+            std::string channel;
+            std::optional<std::string> message;
+            if (const auto* e = std::get_if<cluster_emit>(&i)) {
+                message = encode_cluster_emit(uid_, *e, parser);
+                channel = cluster_channel(key_, *e);
+            } else {
+                const auto& r = std::get<cluster_request>(i);
+                message = encode_cluster_request(uid_, r);
+                channel = cluster_request_channel(key_, r.nsp);
+            }
             if (!message) {
                 counters_.dropped_bad_args.fetch_add(1, std::memory_order_relaxed);
                 continue;
             }
-            auto channel = cluster_channel(key_, e);
             redisAppendCommand(c.get(), "PUBLISH %b %b", channel.data(), channel.size(),
                                message->data(), message->size());
             ++sent;

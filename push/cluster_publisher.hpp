@@ -1,6 +1,9 @@
 // A node's link to its cluster, outgoing half: every emit of this node's programs (the emit
-// observer, on any shard) is queued here and published to Redis by a thread of its own, in the
-// order each shard emitted, as the socket.io redis-adapter would (push/cluster_message.hpp).
+// observer, on any shard) and every room change or disconnect addressed to a socket elsewhere
+// (the room-change observer) is queued here and published to Redis by a thread of its own, in
+// the order each shard made them, as the socket.io redis-adapter would
+// (push/cluster_message.hpp, push/cluster_request.hpp): one queue and one connection, so a
+// join followed by an emit to the room reaches the other nodes in that order.
 // The incoming half is redis_push, which reads the same channels and ignores this node's uid.
 //
 // Bounded: past `max_queued_bytes` of emits not yet published, an emit is not published and is
@@ -10,6 +13,7 @@
 #pragma once
 
 #include "push/cluster_message.hpp"
+#include "push/cluster_request.hpp"
 #include "push/redis_url.hpp"
 
 #include <atomic>
@@ -18,6 +22,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <variant>
 
 namespace imedge::push {
 
@@ -38,6 +43,8 @@ public:
 
     /// Thread-safe; returns at once.
     void publish(cluster_emit e);
+    /// Thread-safe; returns at once. Queued behind the emits published before it.
+    void publish(cluster_request r);
     /// Publishes what is queued (up to a second), then stops the thread; idempotent.
     void stop();
 
@@ -47,6 +54,8 @@ public:
 
 private:
     void run();
+    using item = std::variant<cluster_emit, cluster_request>;
+    void enqueue(item i, std::size_t bytes);
     std::string session(); // one connection's life; returns why it ended
 
     redis_endpoint endpoint_;
@@ -57,9 +66,9 @@ private:
 
     std::mutex mutex_;
     std::condition_variable wake_;
-    std::deque<cluster_emit> queue_; // guarded by mutex_
-    std::size_t queued_bytes_ = 0;   // guarded by mutex_
-    bool stopping_ = false;          // guarded by mutex_
+    std::deque<item> queue_;       // guarded by mutex_
+    std::size_t queued_bytes_ = 0; // guarded by mutex_
+    bool stopping_ = false;        // guarded by mutex_
     std::thread thread_;
 };
 

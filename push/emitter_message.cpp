@@ -189,7 +189,8 @@ outcome from_emitter_broadcast(std::string_view bytes, const mp::limits& l,
         protocol::socketio::payload(std::move(items), std::move(attachments)), std::move(to)});
 }
 
-outcome from_emitter_request(std::string_view nsp, std::string_view json, std::size_t max_input) {
+outcome from_emitter_request(std::string_view nsp, std::string_view json, std::size_t max_input,
+                             std::string_view own_uid) {
     if (json.size() > max_input)
         return outcome::drop(drop_reason::too_large);
     // The subscriber thread decodes one request at a time; a parser per call keeps this
@@ -201,6 +202,9 @@ outcome from_emitter_request(std::string_view nsp, std::string_view json, std::s
         return outcome::drop(drop_reason::bad_json);
     if (!doc.is_object())
         return outcome::drop(drop_reason::wrong_type);
+    if (std::string_view uid;
+        !own_uid.empty() && !doc["uid"].get_string().get(uid) && uid == own_uid)
+        return outcome::ignore();
     std::int64_t type = 0;
     auto t = doc["type"];
     if (t.error() == simdjson::NO_SUCH_FIELD)

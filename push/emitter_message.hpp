@@ -4,8 +4,9 @@
 //   Buffers in args are msgpack bin and become binary attachments;
 // - requests, JSON on `<key>-request#<nsp>#`: `{type: 2 REMOTE_JOIN | 3 REMOTE_LEAVE, opts:
 //   {rooms, except}, rooms}`, `{type: 4 REMOTE_DISCONNECT, opts, close}`, `{type: 6
-//   SERVER_SIDE_EMIT, data}`. serverSideEmit and the fetch/rooms requests of socket.io nodes
-//   have no handler here and are dropped as unsupported_request.
+//   SERVER_SIDE_EMIT, data}`; another imedge node's requests add its `uid`
+//   (push/cluster_request.hpp). serverSideEmit and the fetch/rooms requests of socket.io
+//   nodes have no handler here and are dropped as unsupported_request.
 #pragma once
 
 #include "push/action.hpp"
@@ -29,9 +30,11 @@ std::string_view request_namespace(std::string_view channel, std::string_view ke
 outcome from_emitter_broadcast(std::string_view bytes, const msgpack::limits& l = {},
                                std::string_view own_uid = {});
 
-/// `nsp` comes from the channel; `json` is the message body.
+/// `nsp` comes from the channel; `json` is the message body. A request whose `uid` is
+/// `own_uid` is this node's own (push/cluster_request.hpp) coming back: ignored, since its
+/// shards applied it when it was made. The emitter's requests carry no uid.
 outcome from_emitter_request(std::string_view nsp, std::string_view json,
-                             std::size_t max_input = 1 << 20);
+                             std::size_t max_input = 1 << 20, std::string_view own_uid = {});
 
 /// Glob patterns for PSUBSCRIBE that match exactly the two channel families of `key` (its
 /// glob characters escaped).

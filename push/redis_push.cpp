@@ -45,7 +45,8 @@ void redis_push::on_message(std::string_view channel, std::string_view body) {
         }
         case channel_kind::request:
             out = from_emitter_request(request_namespace(channel, options_.redis_key), body,
-                                       options_.max_message);
+                                       options_.max_message,
+                                       options_.cluster ? options_.node_id : "");
             break;
         case channel_kind::other:
             out = outcome::drop(drop_reason::bad_channel);

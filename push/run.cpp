@@ -14,6 +14,19 @@
 #include <cstdlib>
 
 namespace imedge::push {
+namespace {
+cluster_request_kind kind_of(server::socket_change_kind k) {
+    switch (k) {
+    case server::socket_change_kind::join:
+        return cluster_request_kind::join;
+    case server::socket_change_kind::leave:
+        return cluster_request_kind::leave;
+    case server::socket_change_kind::disconnect:
+        break;
+    }
+    return cluster_request_kind::disconnect;
+}
+} // namespace
 
 parsed_args parse_args(int argc, char** argv, server::server_options defaults) {
     auto split = take_push_options(argc, argv);
@@ -40,6 +53,10 @@ int run_with_push(server::app& app, const push_options& o, std::function<void()>
                                            const server::payload& data,
                                            const server::emit_options& e) {
             link->publish({std::string(nsp), std::string(event), data, e.to, e.skip});
+        });
+        app.on_room_change([link = cluster.get()](std::string_view nsp,
+                                                  const server::socket_change& c) {
+            link->publish(cluster_request{std::string(nsp), kind_of(c.kind), c.who, {}, c.rooms});
         });
     }
     std::unique_ptr<server::running_server> server;

@@ -138,6 +138,7 @@ struct app_config {
     std::vector<service_factory> services;
     std::shared_ptr<const static_site> web; // options.web_root, loaded by start()
     emit_observer on_emit;                  // a cluster link, or empty
+    room_change_observer on_room_change;    // the same cluster link, or empty
 };
 
 class running_server;
@@ -176,6 +177,11 @@ public:
     /// Sees every emit (to rooms, sids or everyone) that is not `this_node_only`: a cluster
     /// link publishes them for the other nodes. One observer; set it before start().
     void on_emit(emit_observer o) { config_.on_emit = std::move(o); }
+
+    /// Sees every enter_room, leave_room and disconnect whose socket is not on the calling
+    /// shard (it may be on another node): a cluster link publishes them for the other nodes.
+    /// One observer; set it before start().
+    void on_room_change(room_change_observer o) { config_.on_room_change = std::move(o); }
 
     /// Registers a per-shard service: `factory(shard_index)` returns a T and is called once on
     /// each shard's thread as it starts, before any handler runs there; handlers reach their

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -61,6 +62,23 @@ struct emit_options {
 using emit_observer = std::function<void(std::string_view nsp, std::string_view event,
                                          const payload& data, const emit_options& o)>;
 
+/// What a room change or disconnect did, for the room-change observer (app::on_room_change).
+enum class socket_change_kind : std::uint8_t { join, leave, disconnect };
+
+/// The sockets reached (members of any of `who`: sids or rooms, every sid being a room too)
+/// join or leave every room of `rooms`, or are disconnected from the namespace (`rooms` empty).
+struct socket_change {
+    socket_change_kind kind;
+    std::vector<std::string> who;
+    std::vector<std::string> rooms;
+};
+
+/// Sees every room change and disconnect that a program addressed to a socket not on the
+/// calling shard (one on this shard is handled here and now, and is no other node's), on the
+/// calling shard's thread, in that shard's order with its emits. Every shard calls it: it must
+/// be thread-safe and quick.
+using room_change_observer = std::function<void(std::string_view nsp, const socket_change& c)>;
+
 /// The sockets a fetch-all query found on every shard: `sids[i]` lives on shard `shards[i]`.
 /// `total` counts every match, also those past the listing's limit; `complete` is false when a
 /// shard did not answer in time (what the others sent is still there).
@@ -108,6 +126,8 @@ public:
     /// join is counted by the socket's shard in shard_counters::refused_joins.
     bool enter_room(std::string_view sid, std::string_view room) const;
     void leave_room(std::string_view sid, std::string_view room) const;
+    // enter_room, leave_room and disconnect of a socket that is not on this shard also reach
+    // the other nodes of a cluster (app::on_room_change), after this shard's earlier emits.
     /// The rooms of a socket on this shard (its sid first); empty when it is not here.
     std::vector<std::string> rooms(std::string_view sid) const;
     /// The rooms of a socket on any shard (empty when it does not exist).

@@ -108,12 +108,31 @@ server_ref::update_session(std::string sid, std::string key, std::string value) 
         nsp_, std::move(sid), std::pair{std::move(key), std::move(value)});
 }
 
+namespace {
+// A socket on this shard is this node's: the change is done here and concerns no other node.
+// Any other sid may be on another shard of this node or on another node, which only its owner
+// knows: the change goes to both (the shard through the ring, the nodes through the observer)
+// and only the owner finds the socket, so it is applied once.
+bool tells_cluster(shard& s, std::string_view nsp, std::string_view sid) {
+    return s.config().on_room_change && !s.socketio().find_socket(nsp, sid);
+}
+} // namespace
+
 bool server_ref::enter_room(std::string_view sid, std::string_view room) const {
-    return shard_->socketio().enter_room(nsp_, sid, room);
+    bool tell = tells_cluster(*shard_, nsp_, sid);
+    bool ok = shard_->socketio().enter_room(nsp_, sid, room);
+    if (tell)
+        shard_->config().on_room_change(
+            nsp_, {socket_change_kind::join, {std::string(sid)}, {std::string(room)}});
+    return ok;
 }
 
 void server_ref::leave_room(std::string_view sid, std::string_view room) const {
+    bool tell = tells_cluster(*shard_, nsp_, sid);
     shard_->socketio().leave_room(nsp_, sid, room);
+    if (tell)
+        shard_->config().on_room_change(
+            nsp_, {socket_change_kind::leave, {std::string(sid)}, {std::string(room)}});
 }
 
 std::vector<std::string> server_ref::rooms(std::string_view sid) const {
@@ -137,7 +156,11 @@ boost::asio::awaitable<sid_list> server_ref::fetch_sids(emit_options o, std::siz
 }
 
 void server_ref::disconnect(std::string_view sid) const {
+    bool tell = tells_cluster(*shard_, nsp_, sid);
     shard_->socketio().disconnect(nsp_, sid);
+    if (tell)
+        shard_->config().on_room_change(nsp_,
+                                        {socket_change_kind::disconnect, {std::string(sid)}, {}});
 }
 
 session_data* server_ref::session(std::string_view sid) const {

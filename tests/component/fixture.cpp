@@ -34,7 +34,8 @@ server_options test_options(std::size_t shards) {
     return o;
 }
 
-test_server::test_server(server_options options) : app_(std::move(options)) {
+test_server::test_server(server_options options, const std::function<void(server::app&)>& configure)
+    : app_(std::move(options)) {
     app_.of("/")
         .on("join",
             [](event& e) {
@@ -120,6 +121,8 @@ test_server::test_server(server_options options) : app_(std::move(options)) {
             peer.send(data, kind);
         }
     });
+    if (configure)
+        configure(app_);
     running_ = app_.start();
 }
 

@@ -3,6 +3,7 @@
 
 #include "server/api/app.hpp"
 
+#include <functional>
 #include <memory>
 
 namespace imedge::testing {
@@ -23,7 +24,9 @@ server::server_options test_options(std::size_t shards);
 ///   session-set(sid, k, v)  set a session value of any socket, ack the value read back
 class test_server {
 public:
-    explicit test_server(server::server_options options);
+    /// `configure` runs before the shards start (observers, extra handlers).
+    explicit test_server(server::server_options options,
+                         const std::function<void(server::app&)>& configure = {});
     std::uint16_t port() const { return running_->port(); }
     server::running_server& running() { return *running_; }
     void stop() { running_->stop(); }

@@ -1,7 +1,9 @@
 // Two imedge nodes (examples/push_demo --cluster) sharing one real redis-server: an emit on one
 // node reaches the sockets of the other exactly once, in the order it was emitted; a node never
 // delivers its own publication twice; a backend's @socket.io/redis-emitter push reaches both
-// nodes' sockets once each. Run by tests/e2e/run-push.sh, which starts Redis and the nodes.
+// nodes' sockets once each; a join, leave or disconnect of a sid made on one node reaches the
+// socket on the other (push_demo's join_other, leave_other, disconnect_other), in order with
+// the emits. Run by tests/e2e/run-push.sh, which starts Redis and the nodes.
 import { after, afterEach, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
@@ -127,5 +129,71 @@ describe("cluster over redis", () => {
     await ra.until((g) => g.some(([d]) => d === "fence"), "the fence on node A");
     await rb.until((g) => g.some(([d]) => d === "fence"), "the fence on node B");
     for (const rec of [ra, rb]) assert.deepEqual(rec.got.map(([d]) => d), [...Array(50).keys(), "fence"]);
+  });
+
+  // The sockets in `quiet` got no shout but the fence sent now to each one's own sid from `from`.
+  async function onlyFences(from, quiet, records) {
+    const fences = quiet.map((s) => nextEvent(s, "shout", WAIT));
+    for (const s of quiet) from.emit("shout", s.id, { fence: true });
+    await Promise.all(fences);
+    for (const rec of records) assert.deepEqual(rec.got, [[{ fence: true }]]);
+  }
+
+  test("a join made on one node puts a socket of the other in the room; the emit right after reaches it once", async () => {
+    const r = room();
+    const a = await client(nodes[0], []);
+    const b = await client(nodes[1], []);
+    const bystanders = [await client(nodes[0], []), await client(nodes[1], [])];
+    const stray = bystanders.map((s) => recorder(s, "shout"));
+    a.emit("join_other", b.id, r); // no wait: the shouts follow it at once, on the same socket
+    await shoutsArriveOnce(a, [b], r, 20);
+    await onlyFences(a, bystanders, stray);
+  });
+
+  test("a leave made on one node takes the socket of the other out of the room; the others stay", async () => {
+    const r = room();
+    const a = await client(nodes[0], [r]);
+    const b = await client(nodes[1], []);
+    const stays = await client(nodes[1], [r]);
+    assert.equal(await a.timeout(WAIT).emitWithAck("join_other", b.id, r), undefined);
+    await shoutsArriveOnce(a, [a, b, stays], r, 5);
+    const gone = recorder(b, "shout");
+    a.emit("leave_other", b.id, r);
+    await shoutsArriveOnce(a, [a, stays], r, 5); // sent right after the leave
+    // b had none of them: the fence to its sid, sent after them, is all it got.
+    await onlyFences(a, [b], [gone]);
+  });
+
+  test("a disconnect of a sid made on one node disconnects the socket on the other, and only it", async () => {
+    const a = await client(nodes[0], []);
+    const b = await client(nodes[1], []);
+    const bystanders = [await client(nodes[0], []), await client(nodes[1], [])];
+    const stray = bystanders.map((s) => recorder(s, "shout"));
+    const closed = nextEvent(b, "disconnect", WAIT);
+    await a.timeout(WAIT).emitWithAck("disconnect_other", b.id);
+    assert.deepEqual((await closed)[0], "io server disconnect");
+    await onlyFences(a, bystanders, stray);
+    for (const s of bystanders) assert.equal(s.connected, true);
+  });
+
+  test("the same on namespace /admin, from the second node to the first", async () => {
+    const adminClient = async (port) => {
+      const socket = io(`${httpUrl(port)}/admin`, { forceNew: true, reconnection: false, timeout: 5000, transports: ["websocket"] });
+      open.push(socket);
+      await nextEvent(socket, "connect", WAIT);
+      return socket;
+    };
+    const r = room();
+    const b = await adminClient(nodes[1]);
+    const a = await adminClient(nodes[0]);
+    const rootA = await client(nodes[0], [r]); // a room of the same name on "/": untouched
+    const rootB = await client(nodes[1], []);
+    const stray = recorder(rootA, "shout");
+    b.emit("join_other", a.id, r);
+    await shoutsArriveOnce(b, [a], r, 5);
+    const closed = nextEvent(a, "disconnect", WAIT);
+    b.emit("disconnect_other", a.id);
+    assert.deepEqual((await closed)[0], "io server disconnect");
+    await onlyFences(rootB, [rootA], [stray]);
   });
 });
