@@ -208,8 +208,9 @@ void shard_service::finish_sync(const std::string& sid) {
     if (!d)
         return;
     std::erase_if(d->catching_up, [&](const std::string& c) { return d->cursors[c].caught_up(); });
-    // The ack follows the replayed entries into the outbox: none may still wait in pacing.
-    if (!d->catching_up.empty() || !d->sync_ack || !d->pacing.empty())
+    // Not before the store has listed the conversations (a live entry may come first), and
+    // after the replayed entries in the outbox: none may still wait in pacing.
+    if (!d->catching_up.empty() || !d->sync_ack || d->sync_summary.empty() || !d->pacing.empty())
         return;
     auto ack = std::move(d->sync_ack);
     d->sync_ack = {};
@@ -244,6 +245,7 @@ void shard_service::sync(event& e) {
         d->cursors.insert_or_assign(conversation, delivery_cursor(seq));
     d->synced = true;
     d->sync_ack = std::move(e.ack);
+    d->sync_summary.clear(); // set when the store has listed the conversations
     db_.conversations(shard_, d->user,
                       [this, sid = e.sid](const std::vector<store::conversation_summary>& list) {
                           auto* d = find(sid);

@@ -72,7 +72,8 @@ private:
         std::unordered_map<std::string, delivery_cursor> cursors;
         std::set<std::string> catching_up; // conversations the pending sync ack waits for
         server::ack_sender sync_ack;
-        std::string sync_summary; // the conversation list the sync ack carries
+        std::string sync_summary; // the conversation list the sync ack carries; empty until
+                                  // the store has listed it
         // Flow control (pump()): what the cursors released, sent as the outbox drains; the
         // conversations whose cursor wants the next store page, read one at a time.
         paced_delivery pacing{pacing_marks{0, 0}, 0}; // set at connect from the outbox bound
