@@ -13,7 +13,11 @@
 namespace imedge::im {
 namespace {
 
-constexpr std::size_t fetch_page = 500;         // entries per catch-up read
+constexpr std::size_t fetch_page = 500; // entries per catch-up read
+// Entries a device's pacing may hold: a page, plus the live entries a cursor held during the
+// read (delivery_cursor's hold limit), with room to spare. Past it (live traffic outrunning
+// the device) pacing gives up and the outbox's slow-reader bound decides, as without pacing.
+constexpr std::size_t max_paced = 4 * fetch_page + 1024;
 constexpr std::size_t max_sync_cursors = 10000; // conversations one sync may name
 
 connect_result refuse(auth_failure f) {
@@ -84,6 +88,8 @@ connect_result shard_service::on_connect(connect_request& r) {
         announce(identity.user, true);
     track_expiry(r.sid, identity);
     auto& d = devices_[r.sid];
+    if (auto level = io_.outbox(r.sid))
+        d.pacing = paced_delivery(pacing_marks::of_limit(level->limit), max_paced);
     d.user = std::move(identity.user);
     d.claims = std::move(identity.true_claims);
     return connect_result::accept();
@@ -126,18 +132,60 @@ void shard_service::on_feed(const store::feed_batch& batch) {
 
 void shard_service::apply(const std::string& sid, const std::string& conversation,
                           cursor_step step) {
-    for (const auto& m : step.deliver)
-        deliver(sid, *m);
     auto* d = find(sid);
     if (!d)
         return;
-    if (step.fetch_after) {
-        db_.read(shard_, {conversation, d->user, *step.fetch_after, 0, fetch_page},
-                 [this, sid, conversation](const store::read_result& r) {
-                     fetched(sid, conversation, r);
-                 });
+    for (auto& m : step.deliver)
+        d->pacing.push(std::move(m));
+    if (step.fetch_after)
+        d->reads.emplace_back(conversation, *step.fetch_after);
+    pump(sid);
+}
+
+void shard_service::pump(const std::string& sid) {
+    auto* d = find(sid);
+    if (!d || d->draining)
+        return;
+    auto level = io_.outbox(sid);
+    if (!level)
+        return;
+    if (d->pacing.overflowing()) {
+        for (const auto& m : d->pacing.take_all())
+            deliver(sid, *m);
     }
-    if (!d->catching_up.empty())
+    while (auto m = d->pacing.next(level->bytes)) {
+        deliver(sid, *m);
+        level = io_.outbox(sid);
+        if (!level)
+            return; // the send closed it (it cannot: pacing stays under the bound)
+    }
+    auto wait = [&](std::size_t mark) {
+        d->draining = true;
+        io_.when_drained(sid, mark, [this, sid] {
+            if (auto* again = find(sid)) {
+                again->draining = false;
+                pump(sid);
+            }
+        });
+    };
+    if (!d->pacing.empty())
+        return wait(d->pacing.wait_mark()); // and the sync ack waits behind these entries
+    if (!d->reads.empty() && !d->reading) {
+        if (d->pacing.may_read(level->bytes)) {
+            auto [conversation, after] = std::move(d->reads.front());
+            d->reads.pop_front();
+            d->reading = true;
+            db_.read(shard_, {conversation, d->user, after, 0, fetch_page},
+                     [this, sid, conversation](const store::read_result& r) {
+                         if (auto* reader = find(sid))
+                             reader->reading = false;
+                         fetched(sid, conversation, r);
+                     });
+        } else {
+            wait(d->pacing.low_mark());
+        }
+    }
+    if (d->sync_ack)
         finish_sync(sid);
 }
 
@@ -149,7 +197,7 @@ void shard_service::fetched(const std::string& sid, const std::string& conversat
     auto& cursor = d->cursors[conversation];
     if (r.code != store::status::ok) {
         cursor.on_fetch_failed();
-        finish_sync(sid);
+        pump(sid); // the next conversation's read, and maybe the sync ack
         return;
     }
     apply(sid, conversation, cursor.on_fetched(r.entries));
@@ -160,7 +208,9 @@ void shard_service::finish_sync(const std::string& sid) {
     if (!d)
         return;
     std::erase_if(d->catching_up, [&](const std::string& c) { return d->cursors[c].caught_up(); });
-    if (!d->catching_up.empty() || !d->sync_ack)
+    // Not before the store has listed the conversations (a live entry may come first), and
+    // after the replayed entries in the outbox: none may still wait in pacing.
+    if (!d->catching_up.empty() || !d->sync_ack || d->sync_summary.empty() || !d->pacing.empty())
         return;
     auto ack = std::move(d->sync_ack);
     d->sync_ack = {};
@@ -195,6 +245,7 @@ void shard_service::sync(event& e) {
         d->cursors.insert_or_assign(conversation, delivery_cursor(seq));
     d->synced = true;
     d->sync_ack = std::move(e.ack);
+    d->sync_summary.clear(); // set when the store has listed the conversations
     db_.conversations(shard_, d->user,
                       [this, sid = e.sid](const std::vector<store::conversation_summary>& list) {
                           auto* d = find(sid);

@@ -7,6 +7,7 @@
 #include "delivery_cursor.hpp"
 #include "im_options.hpp"
 #include "jwt_verifier.hpp"
+#include "paced_delivery.hpp"
 #include "token_deadlines.hpp"
 
 #include "server/api/handlers.hpp"
@@ -16,6 +17,7 @@
 
 #include <simdjson.h>
 
+#include <deque>
 #include <memory>
 #include <set>
 #include <unordered_map>
@@ -70,7 +72,14 @@ private:
         std::unordered_map<std::string, delivery_cursor> cursors;
         std::set<std::string> catching_up; // conversations the pending sync ack waits for
         server::ack_sender sync_ack;
-        std::string sync_summary; // the conversation list the sync ack carries
+        std::string sync_summary; // the conversation list the sync ack carries; empty until
+                                  // the store has listed it
+        // Flow control (pump()): what the cursors released, sent as the outbox drains; the
+        // conversations whose cursor wants the next store page, read one at a time.
+        paced_delivery pacing{pacing_marks{0, 0}, 0}; // set at connect from the outbox bound
+        std::deque<std::pair<std::string, std::uint64_t>> reads; // (conversation, after)
+        bool reading = false;                                    // a page read is outstanding
+        bool draining = false;                                   // a when_drained watcher is armed
     };
 
     device* find(std::string_view sid);
@@ -84,6 +93,9 @@ private:
     void fetched(const std::string& sid, const std::string& conversation,
                  const store::read_result& r);
     void finish_sync(const std::string& sid);
+    /// Sends what the device's pacing allows, then reads the next page when the outbox is low;
+    /// else arms one drain watcher that calls it again.
+    void pump(const std::string& sid);
     void deliver(const std::string& sid, const store::message& m);
     std::string room_of(std::string_view user) const {
         return options_.user_room_prefix + std::string(user);

@@ -25,9 +25,10 @@ std::string summaries_json(const std::vector<store::conversation_summary>& list)
     for (const auto& c : list) {
         if (out.size() > 1)
             out += ',';
-        out += fmt::format(
-            R"({{"conversation":{},"last_seq":{},"delivered":{},"read":{},"unread":{}}})",
-            json_string(c.id), c.last_seq, c.delivered, c.read, c.unread);
+        out += fmt::format(R"({{"conversation":{},"last_seq":{},"delivered":{},"read":{},)"
+                           R"("unread":{},"others":{{"delivered":{},"read":{}}}}})",
+                           json_string(c.id), c.last_seq, c.delivered, c.read, c.unread,
+                           c.others_delivered, c.others_read);
     }
     return out + "]";
 }

@@ -14,7 +14,7 @@ namespace imedge::im {
 
 /// {"conversation","seq","ts","from","kind","body","client_id"[,"ref"]}: the `message` event.
 std::string message_json(const store::message& m);
-/// [{"conversation","last_seq","delivered","read","unread"},...]
+/// [{"conversation","last_seq","delivered","read","unread","others":{"delivered","read"}},...]
 std::string summaries_json(const std::vector<store::conversation_summary>& list);
 /// [{"user","role"},...]
 std::string members_json(const std::vector<store::member>& list);

@@ -34,7 +34,14 @@ reader_db::reader_db(const std::string& path, durability d) : db_(path, d) {
     list_ = db_.prepare("SELECT c.id, c.last_seq, coalesce(r.delivered, 0), coalesce(r.read, 0), "
                         "(SELECT count(*) FROM messages m WHERE m.conversation = c.id AND m.seq > "
                         "coalesce(r.read, 0) "
-                        "AND m.sender <> mb.user) "
+                        "AND m.sender <> mb.user), "
+                        // The other members' lowest positions (one index walk per conversation).
+                        "(SELECT coalesce(min(coalesce(o.delivered, 0)), 0) FROM members om "
+                        "LEFT JOIN receipts o ON o.user = om.user AND o.conversation = c.id "
+                        "WHERE om.conversation = c.id AND om.user <> mb.user), "
+                        "(SELECT coalesce(min(coalesce(o.read, 0)), 0) FROM members om "
+                        "LEFT JOIN receipts o ON o.user = om.user AND o.conversation = c.id "
+                        "WHERE om.conversation = c.id AND om.user <> mb.user) "
                         "FROM members mb JOIN conversations c ON c.id = mb.conversation "
                         "LEFT JOIN receipts r ON r.user = mb.user AND r.conversation = c.id WHERE "
                         "mb.user = ? ORDER BY c.id");
@@ -93,7 +100,9 @@ std::vector<conversation_summary> reader_db::conversations(const std::string& us
         out.push_back({list_.text(0), static_cast<std::uint64_t>(list_.integer(1)),
                        static_cast<std::uint64_t>(list_.integer(2)),
                        static_cast<std::uint64_t>(list_.integer(3)),
-                       static_cast<std::uint64_t>(list_.integer(4))});
+                       static_cast<std::uint64_t>(list_.integer(4)),
+                       static_cast<std::uint64_t>(list_.integer(5)),
+                       static_cast<std::uint64_t>(list_.integer(6))});
     }
     list_.reset();
     return out;

@@ -80,6 +80,10 @@ struct conversation_summary {
     std::uint64_t delivered = 0; // this user's positions
     std::uint64_t read = 0;
     std::uint64_t unread = 0; // entries of others after `read`
+    // The other members' positions, the lowest of each (so every other member has received,
+    // or read, at least that far); for a direct conversation, the peer's. 0 with no others.
+    std::uint64_t others_delivered = 0;
+    std::uint64_t others_read = 0;
 };
 
 struct group_result {

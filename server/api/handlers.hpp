@@ -92,6 +92,13 @@ struct sid_list {
 /// Called once with the client's ack args, or with nullopt when the timeout passed first.
 using ack_callback = std::function<void(std::optional<args>)>;
 
+/// How full a connection's outbox is: `bytes` queued for its writer, and the slow-reader bound
+/// (server_options::outbox_limit, `--outbox-limit`) past which the connection is closed.
+struct outbox_level {
+    std::size_t bytes = 0;
+    std::size_t limit = 0;
+};
+
 /// A handle on one namespace of the Socket.IO server, as seen from one shard.
 ///
 /// Thread safety: use it only on the shard thread that handed it to you (inside a handler, or
@@ -111,6 +118,15 @@ public:
     /// Emits to one socket of this shard only, with no cross-shard traffic (a program's own
     /// per-socket delivery); false when that socket is not on this shard.
     bool emit_local(std::string_view sid, std::string_view event, const payload& data) const;
+    /// The outbox of socket `sid`'s connection (shared by the connection's namespaces; either
+    /// transport); nullopt when the socket is not on this shard. A producer that must not trip
+    /// the slow-reader bound (a catch-up replay) sends while `bytes` is well below `limit`.
+    std::optional<outbox_level> outbox(std::string_view sid) const;
+    /// Calls `f` once, posted on this shard, when that outbox has drained to at most
+    /// `low_bytes` (soon, when it already has): the writer, or a polling GET, took the rest.
+    /// False, and `f` is dropped, when the socket is not on this shard; `f` is also dropped
+    /// unrun when the connection closes first.
+    bool when_drained(std::string_view sid, std::size_t low_bytes, std::function<void()> f) const;
     /// Emits `message` (python-socketio's `send`).
     void send(const payload& data, const emit_options& o = {}) const;
     /// Emits to one socket and calls `done` with its ack, or nullopt after `timeout`.

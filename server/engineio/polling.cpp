@@ -43,7 +43,7 @@ asio::awaitable<connection_next> serve_poll_get(std::shared_ptr<eio_session> s, 
     case act::get_answer::payload:
         while (!q.frames().empty() &&
                (body.empty() || body.size() + q.frames().front().bytes->size() <= o.max_payload)) {
-            frame f = q.frames().pop();
+            frame f = q.pop();
             eio::append_encoded_to_payload(body, *f.bytes, f.kind);
         }
         break;

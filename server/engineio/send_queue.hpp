@@ -5,12 +5,15 @@
 #include "server/core/net.hpp"
 #include "server/engineio/outbox.hpp"
 
+#include <functional>
+#include <vector>
+
 namespace imedge::server {
 
 /// Shard-local. The writer waits on `wait()` while the outbox is empty and the queue open.
 class send_queue {
 public:
-    send_queue(executor ex, std::size_t limit) : box_(limit), wake_(ex) {}
+    send_queue(executor ex, std::size_t limit) : ex_(ex), box_(limit), wake_(ex) {}
 
     /// Queues a frame and wakes the writer. False when the bound would be passed (the caller
     /// decides what that means; usually: close with a reason).
@@ -22,6 +25,21 @@ public:
     }
 
     outbox& frames() { return box_; }
+
+    /// Takes the oldest frame (the writer, or a polling GET answering). Every pop goes through
+    /// here so that drain watchers see the outbox shrink.
+    frame pop() {
+        frame f = box_.pop();
+        if (!drain_watchers_.empty())
+            release_drained();
+        return f;
+    }
+
+    /// Posts `f` on this shard once the outbox holds at most `low_bytes` (at once, posted, when
+    /// it already does): how a producer paces itself below the slow-reader bound. A watcher
+    /// whose connection ends first is dropped unrun. Never runs `f` inside the call, so a
+    /// watcher may send from it.
+    void when_drained(std::size_t low_bytes, std::function<void()> f);
     bool closing() const { return closing_; }
     void mark_closing() {
         if (!closing_ && on_closing_)
@@ -46,11 +64,19 @@ public:
     asio::awaitable<void> wait();
 
 private:
+    struct drain_watcher {
+        std::size_t low_bytes;
+        std::function<void()> f;
+    };
+    void release_drained();
+
+    executor ex_;
     outbox box_;
     wake_timer wake_;
     void (*on_closing_)(void*) = nullptr;
     void* closing_arg_ = nullptr;
     bool closing_ = false;
+    std::vector<drain_watcher> drain_watchers_; // few: one per producer pacing itself
 };
 
 } // namespace imedge::server

@@ -119,7 +119,7 @@ namespace {
 // One queued message, written by Beast.
 template <class WsStream>
 asio::awaitable<beast::error_code> write_one(send_queue& q, WsStream& ws) {
-    frame f = q.frames().pop();
+    frame f = q.pop();
     ws.text(f.kind == frame_kind::text);
     auto [ec, n] = co_await ws.async_write(asio::buffer(*f.bytes), use_tuple);
     co_return ec;
@@ -138,7 +138,7 @@ asio::awaitable<beast::error_code> write_batch(send_queue& q, WsStream& ws, std:
     std::size_t bytes = 0;
     while (!q.frames().empty() && batch.size() < max_frames && bytes < max_bytes) {
         bytes += q.frames().front().bytes->size();
-        batch.push_back(q.frames().pop());
+        batch.push_back(q.pop());
     }
     headers.reserve(batch.size());
     buffers.reserve(2 * batch.size());

@@ -2,6 +2,7 @@
 #include "server/api/handlers.hpp"
 
 #include "server/core/shard.hpp"
+#include "server/engineio/eio_session.hpp"
 #include "server/socketio/sio_socket.hpp"
 
 #include "protocol/socketio/event_name.hpp"
@@ -71,6 +72,22 @@ bool server_ref::emit_local(std::string_view sid, std::string_view event,
     if (!s)
         return false;
     s->send(*encode_event(nsp_, event, data));
+    return true;
+}
+
+std::optional<outbox_level> server_ref::outbox(std::string_view sid) const {
+    auto* s = shard_->socketio().find_socket(nsp_, sid);
+    if (!s)
+        return std::nullopt;
+    return outbox_level{s->session().queue().frames().bytes(), shard_->options().outbox_limit};
+}
+
+bool server_ref::when_drained(std::string_view sid, std::size_t low_bytes,
+                              std::function<void()> f) const {
+    auto* s = shard_->socketio().find_socket(nsp_, sid);
+    if (!s)
+        return false;
+    s->session().queue().when_drained(low_bytes, std::move(f));
     return true;
 }
 

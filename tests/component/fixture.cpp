@@ -23,6 +23,21 @@ std::string json_array(const std::vector<std::string>& items) {
     }
     return out + "]";
 }
+// Sends `left` "blob"s to `sid` no faster than its connection drains: while its outbox is at
+// most half the slow-reader bound, resuming when it is down to a quarter.
+void send_paced(server_ref io, std::string sid, int left, std::shared_ptr<const payload> data) {
+    for (; left > 0; --left) {
+        auto level = io.outbox(sid);
+        if (!level)
+            return;
+        if (level->bytes > level->limit / 2) {
+            io.when_drained(sid, level->limit / 4,
+                            [io, sid, left, data] { send_paced(io, sid, left, data); });
+            return;
+        }
+        io.emit_local(sid, "blob", *data);
+    }
+}
 } // namespace
 
 server_options test_options(std::size_t shards) {
@@ -84,6 +99,12 @@ test_server::test_server(server_options options, const std::function<void(server
                         co_await pace.async_wait(boost::asio::use_awaitable);
                     }
                 }
+            })
+        .on("paced-flood",
+            [](event& e) {
+                auto n = std::stoi(e.args[0].json);
+                std::string blob(static_cast<std::size_t>(std::stoi(e.args[1].json)), 'x');
+                send_paced(e.io, e.sid, n, std::make_shared<payload>(payload().add_string(blob)));
             })
         .on("ask",
             [](event e) -> boost::asio::awaitable<void> {

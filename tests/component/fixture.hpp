@@ -19,6 +19,8 @@ server::server_options test_options(std::size_t shards);
 ///   to-all(x)               emit "msg" x to everyone
 ///   seq(room, n)            emit "seq" 0..n-1 to the room
 ///   flood(n, size)          emit n "blob" messages of `size` bytes to everyone
+///   paced-flood(n, size)    emit n "blob"s to the sender, paced by server_ref::outbox and
+///                           when_drained (below half the outbox bound)
 ///   ask(sid)                server->client ack from another socket: ack its answer or "timeout"
 ///   rooms-of(sid)           ack the rooms of any socket
 ///   session-set(sid, k, v)  set a session value of any socket, ack the value read back

@@ -20,6 +20,7 @@ function conversation(id) {
       pending: new Map(),           // client_id -> a send not yet acked
       members: directPeers(id),     // null for a group until group.members answers
       peers: {},                    // user -> {delivered, read}, from live receipts
+      others: { delivered: 0, read: 0 }, // every other member is at least here (the sync ack)
       typing: new Map(),            // user -> timer
       oldest: Infinity,             // lowest seq loaded (history stops at 1)
     };
@@ -37,7 +38,9 @@ const titleOf = (c) => {
 function tick(c, m) {
   if (m.from !== client.user) return null;
   const others = (c.members ?? []).filter((u) => u !== client.user);
-  const all = (kind) => others.length > 0 && others.every((u) => (c.peers[u]?.[kind] ?? 0) >= m.seq);
+  // A member's position: the later of its live receipts and the floor the sync ack gave.
+  const at = (u, kind) => Math.max(c.peers[u]?.[kind] ?? 0, c.others[kind]);
+  const all = (kind) => (others.length > 0 ? others.every((u) => at(u, kind) >= m.seq) : c.others[kind] >= m.seq && m.seq > 0);
   return all("read") ? "read" : all("delivered") ? "delivered" : "sent";
 }
 
@@ -162,6 +165,10 @@ function onConversations(list) {
     const c = conversation(s.conversation);
     c.lastSeq = Math.max(c.lastSeq, s.last_seq);
     c.unread = s.unread;
+    if (s.others) {
+      c.others.delivered = Math.max(c.others.delivered, s.others.delivered);
+      c.others.read = Math.max(c.others.read, s.others.read);
+    }
   }
   markRead();
   render();

@@ -97,6 +97,14 @@ describe("chat page", () => {
     await send(ben.page, "after your reload");
     await ann.page.waitForSelector(`${message(total + 1)} .body:text("after your reload")`);
     assert.equal((await shown(ann.page)).filter((m) => m.seq === total + 1).length, 1);
+
+    // Ben reloads after Ann read everything: no receipt comes live now, so his ticks are drawn
+    // from the other member's positions in the sync ack.
+    await ben.page.waitForSelector(tickOf(total + 1, "read"));
+    await ben.page.reload();
+    await online(ben.page);
+    await ben.page.click(listItem(c));
+    await ben.page.waitForSelector(tickOf(total + 1, "read"));
     await Promise.all([ann.context.close(), ben.context.close()]);
   });
 

@@ -109,7 +109,8 @@ describe("im: conversations", { skip: noIm }, () => {
     const c = last.conversation;
     await ben.reach(c, 5);
     const listed = await call(ben.socket, "conversations", {});
-    assert.deepEqual(listed.conversations, [{ conversation: c, last_seq: 5, delivered: 0, read: 0, unread: 5 }]);
+    assert.deepEqual(listed.conversations, [{ conversation: c, last_seq: 5, delivered: 0, read: 0, unread: 5,
+      others: { delivered: 0, read: 0 } }]);
     const seen = nextEvent(ann.socket, "receipt", 8000);
     assert.deepEqual(await call(ben.socket, "delivered", { conversation: c, seq: 5 }), { ok: true, seq: 5 });
     assert.deepEqual((await seen)[0], { conversation: c, user: b, kind: "delivered", seq: 5 });
@@ -117,7 +118,10 @@ describe("im: conversations", { skip: noIm }, () => {
     await call(ben.socket, "read", { conversation: c, seq: 3 });
     assert.deepEqual((await read)[0], { conversation: c, user: b, kind: "read", seq: 3 });
     const after = await call(ben.socket, "conversations", {});
-    assert.deepEqual(after.conversations[0], { conversation: c, last_seq: 5, delivered: 5, read: 3, unread: 2 });
+    assert.deepEqual(after.conversations[0], { conversation: c, last_seq: 5, delivered: 5, read: 3, unread: 2,
+      others: { delivered: 0, read: 0 } });
+    // ann sees ben's positions: her messages 1..5 delivered, 1..3 read.
+    assert.deepEqual((await call(ann.socket, "conversations")).conversations[0].others, { delivered: 5, read: 3 });
     assert.deepEqual(await call(ben.socket, "read", { conversation: c, seq: 1 }), { ok: true, seq: 3 });
     assert.equal((await call(ann.socket, "conversations")).conversations[0].unread, 0);
   });

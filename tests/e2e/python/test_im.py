@@ -101,6 +101,48 @@ class SyncImCase(DeadlineMixin, unittest.TestCase):
         self.assertEqual(got, list(range(41, 101)))
         self.assertTrue(inbox.empty('message'))
 
+    def synced_entry(self, user, conversation):
+        """A new device of `user` syncs; the sync ack's entry for `conversation`."""
+        client = socketio.Client(reconnection=False)
+        client.connect(self.url, auth={'token': mint({'sub': user})}, transports=['websocket'], wait_timeout=5)
+        self.clients.append(client)
+        synced = client.call('sync', {}, timeout=10)
+        self.assertTrue(synced['ok'])
+        (entry,) = [c for c in synced['conversations'] if c['conversation'] == conversation]
+        return entry
+
+    def test_sync_ack_carries_the_other_members_positions(self):
+        a, b, c = unique('ann'), unique('ben'), unique('cat')
+        ann, _ = self.device(a)
+        ben, _ = self.device(b)
+        cat, _ = self.device(c)
+        for i in range(1, 6):
+            ack = ann.call('send', {'to': b, 'body': i, 'client_id': 'd%d' % i}, timeout=10)
+        pair = ack['conversation']
+        self.assertEqual(ben.call('delivered', {'conversation': pair, 'seq': 5}, timeout=10), {'ok': True, 'seq': 5})
+        self.assertEqual(ben.call('read', {'conversation': pair, 'seq': 3}, timeout=10), {'ok': True, 'seq': 3})
+        # Direct: the peer's delivered and read seq, beside this user's own positions.
+        entry = self.synced_entry(a, pair)
+        self.assertEqual((entry['last_seq'], entry['delivered'], entry['read']), (5, 0, 0))
+        self.assertEqual(entry['others'], {'delivered': 5, 'read': 3})
+        self.assertEqual(self.synced_entry(b, pair)['others'], {'delivered': 0, 'read': 0})
+        ann.call('read', {'conversation': pair, 'seq': 5}, timeout=10)
+        self.assertEqual(self.synced_entry(b, pair)['others'], {'delivered': 5, 'read': 5})
+
+        # Group: the lowest position among the other members (everyone else is at least there).
+        group = ann.call('group.create', {'title': 't', 'members': [b, c]}, timeout=10)
+        self.assertTrue(group['ok'])
+        g = group['conversation']
+        for i in range(4):
+            self.assertTrue(ann.call('send', {'conversation': g, 'body': i}, timeout=10)['ok'])
+        ben.call('read', {'conversation': g, 'seq': 4}, timeout=10)
+        cat.call('delivered', {'conversation': g, 'seq': 2}, timeout=10)
+        self.assertEqual(self.synced_entry(a, g)['others'], {'delivered': 2, 'read': 0})
+        cat.call('read', {'conversation': g, 'seq': 3}, timeout=10)
+        self.assertEqual(self.synced_entry(a, g)['others'], {'delivered': 3, 'read': 3})
+        # ben's view: ann has reported nothing in the group, cat is at 3.
+        self.assertEqual(self.synced_entry(b, g)['others'], {'delivered': 0, 'read': 0})
+
 
 class AsyncImCase(DeadlineMixin, unittest.TestCase):
     def setUp(self):

@@ -257,9 +257,13 @@ TEST_SUITE("store") {
         CHECK(bob[0].last_seq == 5);
         CHECK(bob[0].read == 5);
         CHECK(bob[0].unread == 0);
+        CHECK(bob[0].others_delivered == 0); // alice reported nothing
+        CHECK(bob[0].others_read == 0);
         auto alice = list("alice");
         REQUIRE(alice.size() == 1);
-        CHECK(alice[0].unread == 1); // bob's one entry
+        CHECK(alice[0].unread == 1);           // bob's one entry
+        CHECK(alice[0].others_delivered == 5); // bob's positions: read implies delivered
+        CHECK(alice[0].others_read == 5);
         CHECK(list("carol").empty());
     }
 
