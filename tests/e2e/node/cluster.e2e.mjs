@@ -8,27 +8,19 @@ import { after, afterEach, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { io } from "socket.io-client";
-import { Emitter } from "@socket.io/redis-emitter";
-import { createClient } from "redis";
 import { httpUrl } from "./lib/env.mjs";
-import { nextEvent, waitLogLines } from "./lib/wait.mjs";
+import { openEmitter, waitClusterNodes } from "./lib/redis.mjs";
+import { nextEvent } from "./lib/wait.mjs";
 
 const nodes = [Number(process.env.IMEDGE_E2E_CLUSTER_PORT_A), Number(process.env.IMEDGE_E2E_CLUSTER_PORT_B)];
 const logs = [process.env.IMEDGE_E2E_CLUSTER_LOG_A, process.env.IMEDGE_E2E_CLUSTER_LOG_B];
-const redisUrl = `redis://127.0.0.1:${Number(process.env.IMEDGE_E2E_REDIS_PORT)}`;
 const WAIT = 15000; // generous: the bounds must hold on a loaded 2-core machine
 
 let redis;
 let emitter;
 before(async () => {
-  // Each node says when it publishes and when it is subscribed: wait for both, from its log.
-  for (const log of logs) {
-    await waitLogLines(log, "imedge: cluster: node", 1, WAIT);
-    await waitLogLines(log, "imedge: push: redis subscribed", 1, WAIT);
-  }
-  redis = createClient({ url: redisUrl });
-  await redis.connect();
-  emitter = new Emitter(redis);
+  await waitClusterNodes(logs, WAIT);
+  ({ redis, emitter } = await openEmitter());
 });
 after(async () => {
   await redis.quit();

@@ -5,10 +5,9 @@
 // (each node's store feeds only its own devices: docs/cluster.md). Run by tests/e2e/run-push.sh.
 import { after, afterEach, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { Emitter } from "@socket.io/redis-emitter";
-import { createClient } from "redis";
 import { call, closeAll, connect, direct, unique, userToken } from "./lib/im.mjs";
-import { nextEvent, waitLogLines } from "./lib/wait.mjs";
+import { openEmitter, waitClusterNodes } from "./lib/redis.mjs";
+import { nextEvent, recordEvents } from "./lib/wait.mjs";
 
 const [portA, portB] = [process.env.IMEDGE_E2E_IMEDGE_CLUSTER_PORT_A, process.env.IMEDGE_E2E_IMEDGE_CLUSTER_PORT_B].map(Number);
 const logs = [process.env.IMEDGE_E2E_IMEDGE_CLUSTER_LOG_A, process.env.IMEDGE_E2E_IMEDGE_CLUSTER_LOG_B];
@@ -17,25 +16,14 @@ const WAIT = 15000; // generous: the bounds must hold on a loaded 2-core machine
 let redis;
 let emitter;
 before(async () => {
-  // Each node says when it publishes and when it is subscribed: wait for both, from its log.
-  for (const log of logs) {
-    await waitLogLines(log, "imedge: cluster: node", 1, WAIT);
-    await waitLogLines(log, "imedge: push: redis subscribed", 1, WAIT);
-  }
-  redis = createClient({ url: `redis://127.0.0.1:${Number(process.env.IMEDGE_E2E_REDIS_PORT)}` });
-  await redis.connect();
-  emitter = new Emitter(redis);
+  await waitClusterNodes(logs, WAIT);
+  ({ redis, emitter } = await openEmitter());
 });
 after(async () => {
   await redis.quit();
 });
 afterEach(closeAll);
 
-function record(socket, event) {
-  const got = [];
-  socket.on(event, (...args) => got.push(args));
-  return got;
-}
 
 test("a typing note on node A reaches the members' devices on node B, and no one else", async () => {
   const ann = unique("ann"), ben = unique("ben"), cat = unique("cat"), dan = unique("dan");
@@ -44,8 +32,8 @@ test("a typing note on node A reaches the members' devices on node B, and no one
   const benOnB = await connect(userToken(ben), { port: portB });
   const catOnB = await connect(userToken(cat), { port: portB });
   const danOnA = await connect(userToken(dan), { port: portA });
-  const stray = record(catOnB, "typing");
-  const typist = record(annOnA, "typing");
+  const stray = recordEvents(catOnB, "typing");
+  const typist = recordEvents(annOnA, "typing");
   const conversation = direct(ann, ben);
   const arrivals = [nextEvent(benOnB, "typing", WAIT), nextEvent(annOnB, "typing", WAIT)];
   assert.deepEqual(await call(annOnA, "typing", { conversation }), { ok: true });
@@ -68,7 +56,7 @@ test("a backend push to a user reaches the user's devices on both nodes once eac
     await connect(userToken(user), { port: portB }),
     await connect(userToken(user), { port: portB }),
   ];
-  const records = devices.map((d) => record(d, "notify"));
+  const records = devices.map((d) => recordEvents(d, "notify"));
   const fences = devices.map((d) => nextEvent(d, "done", WAIT));
   for (let i = 0; i < 50; i++) emitter.to(user).emit("notify", i);
   emitter.to(user).emit("done");

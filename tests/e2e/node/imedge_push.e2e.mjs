@@ -4,10 +4,9 @@
 // Redis and the server.
 import { after, afterEach, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { Emitter } from "@socket.io/redis-emitter";
-import { createClient } from "redis";
 import { closeAll, connect, unique, userToken } from "./lib/im.mjs";
-import { nextEvent, waitLogLines } from "./lib/wait.mjs";
+import { openEmitter } from "./lib/redis.mjs";
+import { nextEvent, recordEvents, waitLogLines } from "./lib/wait.mjs";
 
 const port = Number(process.env.IMEDGE_E2E_IMEDGE_PUSH_PORT);
 const WAIT = 10000; // generous: the bounds must hold on a loaded 2-core machine
@@ -16,28 +15,20 @@ let redis;
 let emitter;
 before(async () => {
   await waitLogLines(process.env.IMEDGE_E2E_IMEDGE_PUSH_LOG, "imedge: push: redis subscribed", 1, WAIT);
-  redis = createClient({ url: `redis://127.0.0.1:${Number(process.env.IMEDGE_E2E_REDIS_PORT)}` });
-  await redis.connect();
-  emitter = new Emitter(redis);
+  ({ redis, emitter } = await openEmitter());
 });
 after(async () => {
   await redis.quit();
 });
 afterEach(closeAll);
 
-// What `socket` gets of `event`, in order.
-function record(socket, event) {
-  const got = [];
-  socket.on(event, (...args) => got.push(args));
-  return got;
-}
 
 test("to(userId).emit reaches every device of that user and no other user", async () => {
   const user = unique("4711"), other = unique("4712");
   const phone = await connect(userToken(user), { port });
   const laptop = await connect(userToken(user), { port, transports: ["polling"] });
   const stranger = await connect(userToken(other), { port });
-  const stray = record(stranger, "notify");
+  const stray = recordEvents(stranger, "notify");
   const arrivals = [nextEvent(phone, "notify", WAIT), nextEvent(laptop, "notify", WAIT)];
   emitter.to(user).emit("notify", { text: "you have mail", unread: 3 });
   for (const arrival of arrivals) assert.deepEqual(await arrival, [{ text: "you have mail", unread: 3 }]);
@@ -52,7 +43,7 @@ test("to(userId).emit reaches every device of that user and no other user", asyn
 test("each push reaches each device once, in the order published", async () => {
   const user = unique("4713");
   const devices = [await connect(userToken(user), { port }), await connect(userToken(user), { port })];
-  const records = devices.map((d) => record(d, "seq"));
+  const records = devices.map((d) => recordEvents(d, "seq"));
   const fences = devices.map((d) => nextEvent(d, "done", WAIT));
   for (let i = 0; i < 100; i++) emitter.to(user).emit("seq", i);
   emitter.to(user).emit("done");

@@ -6,7 +6,7 @@ import { afterEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Device, closeAll, connect, direct, im, unique, userToken } from "./lib/im.mjs";
 import { httpUrl, reference } from "./lib/env.mjs";
-import { nextEvent, withTimeout } from "./lib/wait.mjs";
+import { nextEvent, recordEvents, withTimeout } from "./lib/wait.mjs";
 
 const skip = reference ? "the reference servers have no push API" : false;
 const key = () => process.env.IMEDGE_E2E_API_KEY;
@@ -36,12 +36,6 @@ const device = async (user) => {
   return d;
 };
 
-// Records every `name` event a socket receives.
-function record(socket, name) {
-  const got = [];
-  socket.on(name, (...args) => got.push(args));
-  return got;
-}
 
 // A marker emitted last in a batch: a recipient that has it has every earlier emit of the batch
 // (one shard applies the batch in order, and each recipient shard gets them through one ring).
@@ -136,8 +130,8 @@ describe("push api: emit, rooms, disconnect, presence, members", { skip }, () =>
     assert.equal(p.json.devices, devices.length);
     if (shards() > 1) assert.ok(new Set(p.json.sockets.map((s) => s.shard)).size >= 2, p.text);
     const other = await device(unique("other"));
-    const gotOther = record(other.socket, "news");
-    const got = devices.map((d) => record(d.socket, "news"));
+    const gotOther = recordEvents(other.socket, "news");
+    const got = devices.map((d) => recordEvents(d.socket, "news"));
     const r = await api("/api/v1/emit", { body: { event: "news", args: [{ n: 1 }, "two", [3], null], users: [u] } });
     assert.equal(r.status, 200, r.text);
     assert.deepEqual(r.json, { ok: true });
@@ -149,7 +143,7 @@ describe("push api: emit, rooms, disconnect, presence, members", { skip }, () =>
   test("emit to a room, a sid and everyone, except rooms and sids; join and leave by user and sid", async () => {
     const [x, y, z] = [await device(unique("x")), await device(unique("y")), await device(unique("z"))];
     const room = unique("room");
-    const got = [x, y, z].map((d) => record(d.socket, "r"));
+    const got = [x, y, z].map((d) => recordEvents(d.socket, "r"));
     const res = await batchWithMarker(
       [
         { op: "join", users: [x.user], sids: [y.socket.id], room },
@@ -224,7 +218,7 @@ describe("push api: stored messages", { skip }, () => {
 describe("push api: batch and idempotency", { skip }, () => {
   test("a batch with one bad operation applies none; a failed message applies nothing else", async () => {
     const d = await device(unique("batch"));
-    const got = record(d.socket, "never");
+    const got = recordEvents(d.socket, "never");
     const bad = await api("/api/v1/batch", {
       body: { operations: [{ op: "emit", event: "never", users: [d.user] }, { op: "disconnect", users: [d.user] }, { op: "emit", event: "connect" }] },
     });
@@ -243,7 +237,7 @@ describe("push api: batch and idempotency", { skip }, () => {
   test("a repeated Idempotency-Key answers the first answer and applies nothing again", async () => {
     const [a, b] = [unique("ida"), unique("idb")];
     const ann = await device(a);
-    const got = record(ann.socket, "once");
+    const got = recordEvents(ann.socket, "once");
     const k = unique("key");
     const emit = { event: "once", users: [a] };
     const first = await api("/api/v1/emit", { body: emit, headers: { "idempotency-key": k } });

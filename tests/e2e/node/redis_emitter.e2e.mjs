@@ -7,21 +7,16 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { randomUUID } from "node:crypto";
 import { io } from "socket.io-client";
-import { Emitter } from "@socket.io/redis-emitter";
-import { createClient } from "redis";
 import { httpUrl } from "./lib/env.mjs";
-import { collectEvents, logLines, nextEvent, waitLogLines, withTimeout } from "./lib/wait.mjs";
+import { openEmitter, redisUrl } from "./lib/redis.mjs";
+import { collectEvents, logLines, nextEvent, recordEvents, waitLogLines, withTimeout } from "./lib/wait.mjs";
 
 const pushPort = Number(process.env.IMEDGE_E2E_PUSH_PORT);
-const redisPort = Number(process.env.IMEDGE_E2E_REDIS_PORT);
-const redisUrl = `redis://127.0.0.1:${redisPort}`;
 
 let redis;
 let emitter;
 before(async () => {
-  redis = createClient({ url: redisUrl });
-  await redis.connect();
-  emitter = new Emitter(redis);
+  ({ redis, emitter } = await openEmitter());
 });
 after(async () => {
   await redis.quit();
@@ -49,20 +44,13 @@ async function client(rooms = [], nsp = "/") {
 const logCount = (text) => logLines(process.env.IMEDGE_E2E_PUSH_LOG, text);
 const waitLog = (text, n) => waitLogLines(process.env.IMEDGE_E2E_PUSH_LOG, text, n);
 
-// Events `socket` must NOT get: recorded until the test's sentinel arrives.
-function record(socket, event) {
-  const got = [];
-  socket.on(event, (...a) => got.push(a));
-  return got;
-}
-
 describe("redis-emitter broadcasts", () => {
   test("to(room).emit reaches the room's sockets only, with every arg", async () => {
     const r = room();
     const a = await client([r]);
     const b = await client([r]);
     const other = await client([room()]);
-    const stray = record(other, "notify");
+    const stray = recordEvents(other, "notify");
     const pa = nextEvent(a, "notify", WAIT);
     const pb = nextEvent(b, "notify", WAIT);
     emitter.to(r).emit("notify", { text: "hi", n: 7 }, [1, "two"], null, 1.5, true);
@@ -80,7 +68,7 @@ describe("redis-emitter broadcasts", () => {
     const a = await client([r1]);
     const b = await client([r2, vip]);
     const c = await client([r2]);
-    const strayB = record(b, "offer");
+    const strayB = recordEvents(b, "offer");
     const pa = nextEvent(a, "offer", WAIT);
     const pc = nextEvent(c, "offer", WAIT);
     emitter.to([r1, r2]).except(vip).emit("offer", 10);
@@ -106,7 +94,7 @@ describe("redis-emitter broadcasts", () => {
     const r = room();
     const root = await client([r]);
     const admin = await client([r], "/admin");
-    const stray = record(root, "ns");
+    const stray = recordEvents(root, "ns");
     const p = nextEvent(admin, "ns", WAIT);
     emitter.of("/admin").to(r).emit("ns", "admin");
     assert.deepEqual(await p, ["admin"]);
@@ -130,13 +118,13 @@ describe("redis-emitter requests", () => {
     const from = room(), to = room();
     const a = await client([from]);
     const b = await client();
-    const strayB = record(b, "joined");
+    const strayB = recordEvents(b, "joined");
     emitter.in(from).socketsJoin(to);
     const p = nextEvent(a, "joined", WAIT);
     emitter.to(to).emit("joined", 1);
     assert.deepEqual(await p, [1]);
     emitter.in(from).socketsLeave(to);
-    const strayA = record(a, "left");
+    const strayA = recordEvents(a, "left");
     emitter.to(to).emit("left", 2);
     const s = nextEvent(a, "sentinel", WAIT);
     emitter.to(a.id).emit("sentinel");

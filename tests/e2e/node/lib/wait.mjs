@@ -73,3 +73,10 @@ export async function waitLogLines(path, text, n = 1, ms = 10000) {
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+// Every `event` that `socket` gets, in order, as its argument arrays.
+export function recordEvents(socket, event) {
+  const got = [];
+  socket.on(event, (...args) => got.push(args));
+  return got;
+}
