@@ -16,7 +16,7 @@ asio::awaitable<void> send_queue::wait() {
 
 void send_queue::when_drained(std::size_t low_bytes, std::function<void()> f) {
     if (box_.bytes() <= low_bytes)
-        asio::post(ex_, std::move(f));
+        asio::post(wake_.get_executor(), std::move(f));
     else
         drain_watchers_.push_back({low_bytes, std::move(f)});
 }
@@ -25,7 +25,7 @@ void send_queue::release_drained() {
     std::erase_if(drain_watchers_, [this](drain_watcher& w) {
         if (box_.bytes() > w.low_bytes)
             return false;
-        asio::post(ex_, std::move(w.f));
+        asio::post(wake_.get_executor(), std::move(w.f));
         return true;
     });
 }

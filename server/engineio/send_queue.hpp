@@ -13,7 +13,7 @@ namespace imedge::server {
 /// Shard-local. The writer waits on `wait()` while the outbox is empty and the queue open.
 class send_queue {
 public:
-    send_queue(executor ex, std::size_t limit) : ex_(ex), box_(limit), wake_(ex) {}
+    send_queue(executor ex, std::size_t limit) : box_(limit), wake_(ex) {}
 
     /// Queues a frame and wakes the writer. False when the bound would be passed (the caller
     /// decides what that means; usually: close with a reason).
@@ -70,7 +70,6 @@ private:
     };
     void release_drained();
 
-    executor ex_;
     outbox box_;
     wake_timer wake_;
     void (*on_closing_)(void*) = nullptr;
