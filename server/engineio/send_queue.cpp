@@ -9,9 +9,11 @@
 
 namespace imedge::server {
 
-asio::awaitable<void> send_queue::wait() {
+asio::awaitable<std::tuple<boost::system::error_code>> send_queue::wait() {
+    // (Re)setting the expiry wakes any other waiter too; each re-checks its condition.
     wake_.expires_at(std::chrono::steady_clock::time_point::max());
-    co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
+    waiting_ = true;
+    return wake_.async_wait(asio::as_tuple(asio::use_awaitable));
 }
 
 void send_queue::when_drained(std::size_t low_bytes, std::function<void()> f) {

@@ -6,6 +6,7 @@
 #include "server/engineio/outbox.hpp"
 
 #include <functional>
+#include <tuple>
 #include <vector>
 
 namespace imedge::server {
@@ -56,12 +57,20 @@ public:
         closing_arg_ = arg;
     }
 
-    /// Wakes everyone waiting (the writer, or a pending long-poll GET).
-    void notify() { wake_.cancel(); }
+    /// Wakes everyone waiting (the writer, or a pending long-poll GET). Touches the timer only
+    /// when someone waits: a broadcast pushes many frames to a writer that is already awake, and
+    /// each cancel() takes the reactor's lock.
+    void notify() {
+        if (!waiting_)
+            return;
+        waiting_ = false;
+        wake_.cancel();
+    }
 
     /// Suspends until notify() is called. Check your condition before calling: the wake-up
-    /// is not remembered.
-    asio::awaitable<void> wait();
+    /// is not remembered. The timer's own awaitable, not a coroutine around it: one frame
+    /// less per wake-up, which a broadcast pays on every connection it reaches.
+    asio::awaitable<std::tuple<boost::system::error_code>> wait();
 
 private:
     struct drain_watcher {
@@ -75,6 +84,7 @@ private:
     void (*on_closing_)(void*) = nullptr;
     void* closing_arg_ = nullptr;
     bool closing_ = false;
+    bool waiting_ = false; // a wait() is pending that no notify() has woken yet
     std::vector<drain_watcher> drain_watchers_; // few: one per producer pacing itself
 };
 

@@ -10,7 +10,12 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffer_traits.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/container/small_vector.hpp>
+
+#include <span>
 
 namespace imedge::server {
 namespace {
@@ -127,14 +132,57 @@ asio::awaitable<beast::error_code> write_one(send_queue& q, WsStream& ws) {
 
 // Up to `max_frames` queued messages (`max_bytes`, or one message past it), framed here and
 // written with one gather write.
+//
+// The batch lives in this coroutine's frame, which Asio recycles from a per-thread cache (the
+// same size every call), so the usual batch of a few messages costs no allocation: inline room
+// for `inline_frames`, the heap only past it. With std::vector the batch took three allocations
+// per write, and a fourth for the copy async_write keeps of a vector of buffers (callgrind,
+// broadcast to 1,000 at 5/s: about 600 of 3,500 instructions per delivery). async_write gets a
+// span over the buffers instead: the frame outlives the write.
+constexpr std::size_t inline_frames = 8;
+
+// Writes what the socket takes now, without waiting: a batch usually fits the send buffer,
+// and then the write costs one system call and no asynchronous operation (no operation object,
+// no reactor registration, no completion posted back through the scheduler to resume the
+// writer). In non-blocking mode a full buffer returns would_block (a blocking write would
+// stall the shard) and the caller writes the rest asynchronously; the mode is set here, on the
+// socket object that writes, because an upgrade may have moved the descriptor to a new one.
+std::size_t write_now(tcp::socket& socket, std::span<const asio::const_buffer> buffers,
+                      beast::error_code& ec) {
+    if (!socket.non_blocking()) {
+        socket.non_blocking(true, ec);
+        if (ec)
+            return 0;
+    }
+    std::size_t total = beast::buffer_bytes(buffers);
+    std::size_t written = 0;
+    while (written < total) {
+        beast::buffers_suffix<std::span<const asio::const_buffer>> rest(buffers);
+        rest.consume(written);
+        std::size_t n = socket.write_some(rest, ec);
+        if (ec) {
+            if (ec == asio::error::would_block || ec == asio::error::try_again ||
+                ec == asio::error::interrupted)
+                ec = {};
+            break;
+        }
+        written += n;
+    }
+    return written;
+}
+
+// Any other stream (TLS, next) has no write to try first: everything goes asynchronously.
+template <class Stream>
+std::size_t write_now(Stream&, std::span<const asio::const_buffer>, beast::error_code&) {
+    return 0;
+}
+
 template <class WsStream>
 asio::awaitable<beast::error_code> write_batch(send_queue& q, WsStream& ws, std::size_t max_frames,
                                                std::size_t max_bytes) {
-    // Scoped to the batch so an idle connection keeps none of this memory.
-    std::vector<frame> batch;
-    std::vector<protocol::ws_frame_header> headers;
-    std::vector<asio::const_buffer> buffers;
-    batch.reserve(std::min(q.frames().size(), max_frames));
+    boost::container::small_vector<frame, inline_frames> batch;
+    boost::container::small_vector<protocol::ws_frame_header, inline_frames> headers;
+    boost::container::small_vector<asio::const_buffer, 2 * inline_frames> buffers;
     std::size_t bytes = 0;
     while (!q.frames().empty() && batch.size() < max_frames && bytes < max_bytes) {
         bytes += q.frames().front().bytes->size();
@@ -149,18 +197,26 @@ asio::awaitable<beast::error_code> write_batch(send_queue& q, WsStream& ws, std:
         buffers.emplace_back(headers.back().bytes.data(), headers.back().size);
         buffers.emplace_back(f.bytes->data(), f.bytes->size());
     }
+    std::span<const asio::const_buffer> gathered(buffers.data(), buffers.size());
     // Whole, and after any control frame Beast is writing; not at all once the WebSocket is
     // closed (Beast may have answered a close frame meanwhile).
     auto& stream = ws.next_layer();
     if (stream.busy()) {
         auto [ec, n] = co_await stream.async_write_whole(
-            buffers, [&ws] { return ws.is_open(); }, use_tuple);
+            gathered, [&ws] { return ws.is_open(); }, use_tuple);
         co_return ec;
     }
     if (!ws.is_open())
         co_return asio::error::operation_aborted;
     stream.begin_write();
-    auto [ec, n] = co_await asio::async_write(stream.next_layer(), buffers, use_tuple);
+    beast::error_code ec;
+    std::size_t written = write_now(stream.next_layer(), gathered, ec);
+    if (!ec && written < beast::buffer_bytes(gathered)) {
+        beast::buffers_suffix<std::span<const asio::const_buffer>> rest(gathered);
+        rest.consume(written);
+        auto [ec2, n] = co_await asio::async_write(stream.next_layer(), rest, use_tuple);
+        ec = ec2;
+    }
     stream.end_write();
     co_return ec;
 }

@@ -40,7 +40,7 @@ for shards in "${shard_counts[@]}"; do
      start_im_servers "$shards" &&
      start_server IMEDGE_E2E_NOTIFY_PORT notify "$shards" &&
      start_server IMEDGE_E2E_EIO_ECHO_PORT eio_echo "$shards" &&
-     start_server IMEDGE_E2E_EIO_ECHO_HB_PORT eio_echo "$shards" --ping-interval 300 --ping-timeout 200 &&
+     start_server IMEDGE_E2E_EIO_ECHO_HB_PORT eio_echo "$shards" --ping-interval 300 --ping-timeout 400 &&
      start_server IMEDGE_E2E_EIO_ECHO_SMALL_PORT eio_echo "$shards" --max-payload 10000; then
     counts="$LOG_DIR/node-counts-$shards.txt"
     : >"$counts"

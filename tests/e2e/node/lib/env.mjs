@@ -16,7 +16,7 @@ export const servers = {
   get notify() { return port("IMEDGE_E2E_NOTIFY_PORT"); },
   // examples/eio_echo with its defaults.
   get eioEcho() { return port("IMEDGE_E2E_EIO_ECHO_PORT"); },
-  // examples/eio_echo with --ping-interval 300 --ping-timeout 200.
+  // examples/eio_echo with --ping-interval 300 --ping-timeout 400.
   get eioEchoHeartbeat() { return port("IMEDGE_E2E_EIO_ECHO_HB_PORT"); },
   // examples/eio_echo with --max-payload 10000.
   get eioEchoSmall() { return port("IMEDGE_E2E_EIO_ECHO_SMALL_PORT"); },
