@@ -13,7 +13,6 @@ namespace imedge::im {
 namespace {
 
 using protocol::json_string;
-using server::payload;
 
 constexpr std::size_t max_client_id = 128;
 
@@ -114,11 +113,11 @@ void shard_service::receipt(event& e, std::string kind) {
                         if (res.code != store::status::ok)
                             return reply_error(ack, res.code);
                         reply(ack, fmt::format(R"({{"ok":true,"seq":{}}})", res.seq));
-                        io_.emit("receipt",
-                                 payload().add_json(fmt::format(
-                                     R"({{"conversation":{},"user":{},"kind":"{}","seq":{}}})",
-                                     json_string(id), json_string(user), kind, res.seq)),
-                                 {.to = rooms_of(res.members), .skip = {sid}});
+                        link_.emit_to_rooms(
+                            "receipt",
+                            fmt::format(R"({{"conversation":{},"user":{},"kind":"{}","seq":{}}})",
+                                        json_string(id), json_string(user), kind, res.seq),
+                            rooms_of(res.members), sid);
                     });
 }
 
@@ -129,14 +128,14 @@ void shard_service::typing(event& e) {
     if (!d)
         return;
     std::string id = std::move(conversation);
-    auto note = payload().add_json(
-        fmt::format(R"({{"conversation":{},"user":{}}})", json_string(id), json_string(d->user)));
+    auto note =
+        fmt::format(R"({{"conversation":{},"user":{}}})", json_string(id), json_string(d->user));
     std::string first, second;
     if (store::direct_members(id, first, second)) {
         // A direct pair needs no look-up: the id names both users.
         if (d->user != first && d->user != second)
             return reply_error(e.ack, store::status::not_member);
-        io_.emit("typing", note, {.to = {room_of(first), room_of(second)}, .skip = {e.sid}});
+        link_.emit_to_rooms("typing", std::move(note), {room_of(first), room_of(second)}, e.sid);
         return reply(e.ack, R"({"ok":true})");
     }
     db_.members(
@@ -144,7 +143,7 @@ void shard_service::typing(event& e) {
         [this, ack = std::move(e.ack), note, sid = e.sid](const store::group_result& res) mutable {
             if (res.code != store::status::ok)
                 return reply_error(ack, res.code);
-            io_.emit("typing", note, {.to = rooms_of(res.members), .skip = {sid}});
+            link_.emit_to_rooms("typing", std::move(note), rooms_of(res.members), sid);
             reply(ack, R"({"ok":true})");
         });
 }

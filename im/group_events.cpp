@@ -16,7 +16,6 @@ namespace imedge::im {
 namespace {
 
 using protocol::json_string;
-using server::payload;
 
 std::string_view change_name(store::group_op op) {
     switch (op) {
@@ -50,12 +49,12 @@ void shard_service::announce_group(const std::string& conversation, std::string_
     auto rooms = rooms_of(members);
     if (!also_to.empty())
         rooms.push_back(room_of(also_to)); // who left, was removed or was invited hears it too
-    io_.emit("group",
-             payload().add_json(fmt::format(
-                 R"({{"conversation":{},"change":"{}","user":{},"by":{},"members":{}}})",
-                 json_string(conversation), change, json_string(user), json_string(by),
-                 members_json(members))),
-             {.to = std::move(rooms)});
+    link_.emit_to_rooms(
+        "group",
+        fmt::format(R"({{"conversation":{},"change":"{}","user":{},"by":{},"members":{}}})",
+                    json_string(conversation), change, json_string(user), json_string(by),
+                    members_json(members)),
+        std::move(rooms));
 }
 
 void shard_service::group_create(event& e) {

@@ -2,6 +2,8 @@
 // revocation hook.
 #include "im_app.hpp"
 
+#include "event_table.hpp"
+#include "plain_endpoint.hpp"
 #include "replies.hpp"
 
 #include "protocol/engineio/handshake.hpp"
@@ -58,35 +60,18 @@ void register_im(server::app& server, im_runtime& rt) {
                           server::http_call call) -> boost::asio::awaitable<server::http_answer> {
                         co_return development_token(rt, call);
                     });
-    auto on = [&rt](server::event& e) -> shard_service& {
-        return *rt.services[e.io.shard_index()];
-    };
-    using store::group_op;
-    server.of("/")
+    auto& socketio = server.of("/");
+    socketio
         .on_connect(
             [&rt](connect_request& r) { return rt.services[r.io.shard_index()]->on_connect(r); })
         .on_disconnect([&rt](const server_ref& io, std::string_view sid, std::string_view) {
             rt.services[io.shard_index()]->on_disconnect(sid);
-        })
-        .on("auth.refresh", [on](event& e) { on(e).refresh(e); })
-        .on("sync", [on](event& e) { on(e).sync(e); })
-        .on("send", [on](event& e) { on(e).send(e); })
-        .on("edit", [on](event& e) { on(e).edit(e, "edit"); })
-        .on("delete", [on](event& e) { on(e).edit(e, "delete"); })
-        .on("history", [on](event& e) { on(e).history(e); })
-        .on("conversations", [on](event& e) { on(e).conversations(e); })
-        .on("group.create", [on](event& e) { on(e).group_create(e); })
-        .on("group.join", [on](event& e) { on(e).group_manage(e, group_op::join); })
-        .on("group.leave", [on](event& e) { on(e).group_manage(e, group_op::leave); })
-        .on("group.invite", [on](event& e) { on(e).group_manage(e, group_op::invite); })
-        .on("group.add", [on](event& e) { on(e).group_manage(e, group_op::add); })
-        .on("group.remove", [on](event& e) { on(e).group_manage(e, group_op::remove); })
-        .on("group.role", [on](event& e) { on(e).group_manage(e, group_op::set_role); })
-        .on("group.members", [on](event& e) { on(e).group_members(e); })
-        .on("delivered", [on](event& e) { on(e).receipt(e, "delivered"); })
-        .on("read", [on](event& e) { on(e).receipt(e, "read"); })
-        .on("typing", [on](event& e) { on(e).typing(e); })
-        .on("presence", [on](event& e) { on(e).presence(e); });
+        });
+    for (const auto& ev : im_events())
+        socketio.on(std::string(ev.name), [&rt, handle = ev.handle](event& e) {
+            handle(*rt.services[e.io.shard_index()], e);
+        });
+    register_plain_im(server, rt);
 }
 
 void disconnect_user(server::running_server& server, im_runtime& rt, const std::string& user,

@@ -7,8 +7,9 @@ namespace imedge::im {
 
 std::size_t frame_bytes_bound(const store::message& m) {
     // 42["message",{"conversation":…,"seq":…,"ts":…,"from":…,"kind":…,"body":…,"client_id":…,
-    // "ref":…}]: the names, punctuation and three 20-digit numbers fit in 160 bytes.
-    constexpr std::size_t fixed = 160;
+    // "ref":…}]: the names, punctuation and three 20-digit numbers fit in 160 bytes; /ws's
+    // {"type":"message","data":{…}} is 12 bytes longer.
+    constexpr std::size_t fixed = 176;
     constexpr std::size_t escape = 6; // \u00XX
     return fixed + m.body_json.size() +
            escape * (m.conversation.size() + m.sender.size() + m.kind.size() + m.client_id.size());

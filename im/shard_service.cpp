@@ -29,7 +29,7 @@ connect_result refuse(auth_failure f) {
 
 shard_service::shard_service(server_ref io, store::store& db, const jwt_verifier& verifier,
                              const im_options& options)
-    : io_(std::move(io)), shard_(io_.shard_index()), db_(db), verifier_(verifier),
+    : io_(std::move(io)), link_(io_), shard_(io_.shard_index()), db_(db), verifier_(verifier),
       options_(options) {}
 
 shard_service::device* shard_service::find(std::string_view sid) {
@@ -73,26 +73,42 @@ connect_result shard_service::on_connect(connect_request& r) {
         if (auto q = r.handshake->query_param("token"))
             token = std::string(*q);
     }
+    auto verdict = authenticate(token);
+    if (auto* failure = std::get_if<auth_failure>(&verdict))
+        return refuse(*failure);
+    admit(r.sid, transport::socketio, std::move(std::get<verified_token>(verdict)));
+    return connect_result::accept();
+}
+
+std::variant<verified_token, auth_failure> shard_service::authenticate(std::string_view given) {
+    std::string token(given); // verify() reuses the parser that `given` may point into
     auto now = std::chrono::duration_cast<std::chrono::seconds>(
         std::chrono::system_clock::now().time_since_epoch());
     auto verdict = verifier_.verify(token, now.count(), parser_);
-    if (auto* failure = std::get_if<auth_failure>(&verdict))
-        return refuse(*failure);
-    auto& identity = std::get<verified_token>(verdict);
-    if (identity.user.find(':') != std::string::npos)
-        return refuse(auth_failure::no_user); // ':' separates direct ids
-    io_.enter_room(r.sid, room_of(identity.user));
+    if (auto* identity = std::get_if<verified_token>(&verdict);
+        identity && identity->user.find(':') != std::string::npos)
+        return auth_failure::no_user; // ':' separates direct ids
+    return verdict;
+}
+
+void shard_service::admit(const std::string& id, transport via, verified_token identity) {
+    link_.enter_room(id, via, room_of(identity.user));
     auto& sids = by_user_[identity.user];
-    sids.push_back(r.sid);
+    sids.push_back(id);
     if (sids.size() == 1)
         announce(identity.user, true);
-    track_expiry(r.sid, identity);
-    auto& d = devices_[r.sid];
-    if (auto level = io_.outbox(r.sid))
+    track_expiry(id, identity);
+    auto& d = devices_[id];
+    d.via = via;
+    if (auto level = link_.outbox(id, via))
         d.pacing = paced_delivery(pacing_marks::of_limit(level->limit), max_paced);
     d.user = std::move(identity.user);
     d.claims = std::move(identity.true_claims);
-    return connect_result::accept();
+}
+
+const std::string* shard_service::user_of(std::string_view id) {
+    auto* d = find(id);
+    return d ? &d->user : nullptr;
 }
 
 void shard_service::on_disconnect(std::string_view sid) {
@@ -110,7 +126,8 @@ void shard_service::on_disconnect(std::string_view sid) {
 }
 
 void shard_service::deliver(const std::string& sid, const store::message& m) {
-    io_.emit_local(sid, "message", server::payload().add_json(message_json(m)));
+    if (auto* d = find(sid))
+        link_.emit(sid, d->via, "message", message_json(m));
 }
 
 void shard_service::on_feed(const store::feed_batch& batch) {
@@ -146,7 +163,7 @@ void shard_service::pump(const std::string& sid) {
     auto* d = find(sid);
     if (!d || d->draining)
         return;
-    auto level = io_.outbox(sid);
+    auto level = link_.outbox(sid, d->via);
     if (!level)
         return;
     if (d->pacing.overflowing()) {
@@ -155,13 +172,13 @@ void shard_service::pump(const std::string& sid) {
     }
     while (auto m = d->pacing.next(level->bytes)) {
         deliver(sid, *m);
-        level = io_.outbox(sid);
+        level = link_.outbox(sid, d->via);
         if (!level)
             return; // the send closed it (it cannot: pacing stays under the bound)
     }
     auto wait = [&](std::size_t mark) {
         d->draining = true;
-        io_.when_drained(sid, mark, [this, sid] {
+        link_.when_drained(sid, d->via, mark, [this, sid] {
             if (auto* again = find(sid)) {
                 again->draining = false;
                 pump(sid);
@@ -275,8 +292,7 @@ void shard_service::announce(const std::string& user, bool online) {
         std::vector<std::string> rooms;
         for (const auto& c : change.contacts)
             rooms.push_back(room_of(c));
-        io_.emit("presence", server::payload().add_json(presence_json(change.state)),
-                 {.to = rooms});
+        link_.emit_to_rooms("presence", presence_json(change.state), std::move(rooms));
     });
 }
 

@@ -1,10 +1,11 @@
-// The IM service on one shard: the devices (Socket.IO sockets) connected here, their delivery
-// cursors, and the handlers of every IM event. One instance per shard, created by that shard's
-// start handler and used only on its thread; the store and the verifier are shared read-only
-// (the store's calls are thread-safe).
+// The IM service on one shard: the devices connected here (Socket.IO sockets and /ws peers,
+// reached through device_link), their delivery cursors, and the handlers of every IM event. One
+// instance per shard, created by that shard's start handler and used only on its thread; the store
+// and the verifier are shared read-only (the store's calls are thread-safe).
 #pragma once
 
 #include "delivery_cursor.hpp"
+#include "device_link.hpp"
 #include "im_options.hpp"
 #include "jwt_verifier.hpp"
 #include "paced_delivery.hpp"
@@ -40,8 +41,17 @@ public:
     /// on the shard thread, before the first connect.
     void start();
 
+    /// A Socket.IO connect: the token from the auth payload, else the `token` query parameter.
     connect_result on_connect(connect_request& r);
+    /// Checks a token as a connect does (the verdict names the refusal).
+    std::variant<verified_token, auth_failure> authenticate(std::string_view token);
+    /// Makes `id` (connected over `via`, whose token `identity` passed authenticate()) one of
+    /// its user's devices: the user room, presence, the expiry deadline, pacing.
+    void admit(const std::string& id, transport via, verified_token identity);
+    /// The device left (either transport); unknown ids are ignored.
     void on_disconnect(std::string_view sid);
+    /// The user of device `id` on this shard, or nullptr.
+    const std::string* user_of(std::string_view id);
     /// A committed batch from the store: every entry goes to the synced devices of its
     /// recipients on this shard, through their cursors.
     void on_feed(const store::feed_batch& batch);
@@ -67,6 +77,7 @@ public:
 private:
     struct device {
         std::string user;
+        transport via = transport::socketio;
         std::vector<std::string> claims; // the token's true claims (permissions)
         bool synced = false;             // live entries flow only after the first `sync`
         std::unordered_map<std::string, delivery_cursor> cursors;
@@ -110,14 +121,17 @@ private:
     void track_expiry(const std::string& sid, const verified_token& t);
     boost::asio::awaitable<void> watch_expiry();
     void expire_due();
-    /// Sends `event` {"reason": reason} to the socket, then disconnects it (server side).
-    void end_connection(const std::string& sid, std::string_view event, std::string_view reason);
+    /// Sends `event` {"reason": reason} to the device, then ends its connection (server side;
+    /// a /ws peer gets close frame `code` with the reason).
+    void end_connection(const std::string& sid, std::string_view event, std::uint16_t code,
+                        std::string_view reason);
     // Groups (group_events.cpp).
     void announce_group(const std::string& conversation, std::string_view change,
                         const std::string& user, const std::string& by,
                         const std::vector<store::member>& members, const std::string& also_to = {});
 
     server_ref io_;
+    device_link link_;
     std::size_t shard_;
     store::store& db_;
     const jwt_verifier& verifier_;

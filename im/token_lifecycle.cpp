@@ -82,16 +82,21 @@ boost::asio::awaitable<void> shard_service::watch_expiry() {
 
 void shard_service::expire_due() {
     for (const auto& sid : expiries_.take_due(unix_ms()))
-        end_connection(sid, "auth.expired", reason_name(auth_failure::expired));
+        end_connection(sid, "auth.expired", close_unauthorized, reason_name(auth_failure::expired));
 }
 
 void shard_service::end_connection(const std::string& sid, std::string_view event,
-                                   std::string_view reason) {
-    // Both go through the socket's one outbox: the client reads the reason, then DISCONNECT.
-    io_.emit_local(sid, event,
-                   server::payload().add_json(
-                       fmt::format(R"({{"reason":{}}})", protocol::json_string(reason))));
-    io_.disconnect(sid); // runs on_disconnect, which forgets the device and its deadline
+                                   std::uint16_t code, std::string_view reason) {
+    auto* d = find(sid);
+    if (!d)
+        return;
+    auto via = d->via;
+    // Both go through the device's one outbox: the client reads the reason, then DISCONNECT
+    // (or the close frame).
+    link_.emit(sid, via, event, fmt::format(R"({{"reason":{}}})", protocol::json_string(reason)));
+    expiries_.cancel(sid); // a /ws peer stays a device until its close completes
+    // A Socket.IO disconnect runs on_disconnect now, which forgets the device and its deadline.
+    link_.end(sid, via, code, reason);
 }
 
 std::size_t shard_service::disconnect_user(const std::string& user, std::string_view reason) {
@@ -100,7 +105,7 @@ std::size_t shard_service::disconnect_user(const std::string& user, std::string_
         return 0;
     auto sids = it->second; // a copy: every disconnect edits the list
     for (const auto& sid : sids)
-        end_connection(sid, "auth.revoked", reason);
+        end_connection(sid, "auth.revoked", close_revoked, reason);
     return sids.size();
 }
 

@@ -76,7 +76,10 @@ std::size_t bytes_of(const close_session& m) {
     return m.sid.size();
 }
 std::size_t bytes_of(const plain_broadcast& m) {
-    return m.room.size() + (m.data ? m.data->size() : 0);
+    std::size_t n = m.skip.size() + (m.data ? m.data->size() : 0);
+    for (const auto& room : m.rooms)
+        n += room.size();
+    return n;
 }
 std::size_t bytes_of(const adopt_connection& m) {
     return m.buffered.size();

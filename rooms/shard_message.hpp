@@ -24,11 +24,13 @@ struct close_session {
     protocol::engineio::close_reason reason;
 };
 
-/// Deliver `data` to the plain WebSocket peers in `room` on the receiving shard.
+/// Deliver `data` once to each plain WebSocket peer in any of `rooms` on the receiving shard,
+/// except the members of room `skip` (when not empty).
 struct plain_broadcast {
-    std::string room;
+    std::vector<std::string> rooms;
     shared_bytes data;
     bool binary = false;
+    std::string skip;
 };
 
 /// A TCP connection accepted by one shard that belongs to another (an HTTP request carrying a

@@ -98,25 +98,51 @@ private:
 /// Whether a peer's own publish reaches the peer itself.
 enum class self_delivery : std::uint8_t { include, exclude };
 
-/// A peer of a plain RFC 6455 WebSocket endpoint, valid during the call that hands it out.
+/// A peer of a plain RFC 6455 WebSocket endpoint, valid during the call that hands it out; while
+/// its connection is open it may be found again on its shard by id (server_ref::plain_peer).
 /// Plain peers have rooms of their own (not Socket.IO's): join, leave, and publish to every
-/// member on every shard.
+/// member on every shard. Every peer is in the plain room named by its id.
 class websocket_peer {
 public:
     virtual ~websocket_peer() = default;
+    /// Unique on this server (made like a Socket.IO sid: unguessable, naming its shard).
+    virtual const std::string& id() const = 0;
     /// A handle on this shard's Socket.IO namespace "/" (emit, per-shard services).
     virtual server_ref io() const = 0;
     virtual void send(std::string_view data, protocol::engineio::frame_kind kind) = 0;
+    /// Closes after what is queued, with a normal close frame.
     virtual void close() = 0;
+    /// Closes after what is queued, with close frame `code` and `reason` (at most 123 bytes:
+    /// RFC 6455 section 5.5; longer is cut).
+    virtual void close(std::uint16_t code, std::string_view reason) = 0;
     virtual void join(std::string_view room) = 0;
     virtual void leave(std::string_view room) = 0;
     virtual void publish(std::string_view room, std::string_view data,
                          protocol::engineio::frame_kind kind, self_delivery self) = 0;
+    /// The connection's outbox, as server_ref::outbox reports a socket's.
+    virtual outbox_level outbox() const = 0;
+    /// As server_ref::when_drained: `f` is posted once the outbox holds at most `low_bytes`,
+    /// and dropped unrun when the connection closes first.
+    virtual void when_drained(std::size_t low_bytes, std::function<void()> f) = 0;
 };
 
 using engineio_message_handler = std::function<void(engineio_peer&, protocol::engineio::packet&)>;
 using websocket_message_handler = std::function<void(websocket_peer&, std::string_view data,
                                                      protocol::engineio::frame_kind kind)>;
+/// Called once when a plain WebSocket is open, before its first message, with the upgrade
+/// request's query, headers (all of them, names lower-cased) and peer address, which live only
+/// for the call. The handler may refuse the peer with close(code, reason).
+using websocket_open_handler = std::function<void(websocket_peer&, const handshake_info&)>;
+/// Called once when a plain WebSocket has ended, however it ended (the peer is still found by
+/// id during the call).
+using websocket_close_handler = std::function<void(server_ref, std::string_view id)>;
+
+/// The handlers of one plain WebSocket endpoint; open and close are optional.
+struct websocket_handlers {
+    websocket_open_handler on_open;
+    websocket_message_handler on_message;
+    websocket_close_handler on_close;
+};
 
 /// Called once on every shard as it starts, with a handle on namespace "/": the place to
 /// spawn a program's own coroutines (periodic pushes, backend feeds) on that shard.
@@ -131,7 +157,7 @@ struct app_config {
     server_options options;
     std::map<std::string, namespace_handlers, std::less<>> namespaces;
     std::map<std::string, engineio_message_handler, std::less<>> engineio_endpoints;
-    std::map<std::string, websocket_message_handler, std::less<>> websocket_endpoints;
+    std::map<std::string, websocket_handlers, std::less<>> websocket_endpoints;
     std::map<std::string, http_handler, std::less<>> http_endpoints; // by path prefix
     std::vector<shard_start_handler> on_shard_start;
     std::vector<health_fields> health;
@@ -162,6 +188,10 @@ public:
     }
     /// A plain WebSocket endpoint at `path`.
     void websocket(std::string path, websocket_message_handler h) {
+        config_.websocket_endpoints[std::move(path)] = {{}, std::move(h), {}};
+    }
+    /// A plain WebSocket endpoint at `path` that sees its peers open and close too.
+    void websocket(std::string path, websocket_handlers h) {
         config_.websocket_endpoints[std::move(path)] = std::move(h);
     }
 

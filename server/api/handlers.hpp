@@ -29,6 +29,7 @@ using protocol::socketio::args;
 using protocol::socketio::payload;
 class shard;
 class sio_socket;
+class websocket_peer;
 
 /// What the client sent when it opened its Engine.IO session. A session keeps it until it
 /// ends, so it holds only what handlers read: the whole query, the peer address, and of the
@@ -160,6 +161,16 @@ public:
     /// The session data of a socket on this shard, or nullptr.
     session_data* session(std::string_view sid) const;
 
+    /// The plain WebSocket peer with this id (websocket_peer::id) if it is open on this shard,
+    /// else nullptr. Valid until the next suspension or return to the shard's loop.
+    websocket_peer* plain_peer(std::string_view id) const;
+    /// Sends text `data` once to each plain WebSocket peer in any of the plain rooms `rooms`,
+    /// on every shard of this node, except the members of plain room `skip` (e.g. a peer's
+    /// id) when not empty. One copy of the bytes, one ring message per other shard; not seen
+    /// by the emit observer (plain rooms are node-local).
+    void publish_plain(std::vector<std::string> rooms, std::string data,
+                       std::string_view skip = {}) const;
+
     /// A copy of the session data of a socket on any shard; nullopt when it does not exist.
     boost::asio::awaitable<std::optional<session_data>> fetch_session(std::string sid) const;
     /// Sets one session value of a socket on any shard; returns the data after the change.
@@ -199,16 +210,24 @@ private:
 /// that catches it may answer with a smaller payload.
 class ack_sender {
 public:
+    /// Answers with a program's own transport (a plain WebSocket request answered with an
+    /// envelope): `reply` runs at most once, on the first call.
+    using reply_function = std::function<void(const payload&)>;
+
     ack_sender() = default;
     ack_sender(std::weak_ptr<sio_socket> socket, std::uint64_t id, std::size_t max_attachments)
         : socket_(std::move(socket)), id_(id), max_attachments_(max_attachments) {}
-    explicit operator bool() const { return !socket_.expired() || id_.has_value(); }
+    explicit ack_sender(reply_function reply) : reply_(std::move(reply)) {}
+    explicit operator bool() const {
+        return static_cast<bool>(reply_) || !socket_.expired() || id_.has_value();
+    }
     void operator()(const payload& data = {});
 
 private:
     std::weak_ptr<sio_socket> socket_;
     std::optional<std::uint64_t> id_;
     std::size_t max_attachments_ = 0;
+    reply_function reply_;
 };
 
 /// What an event handler receives. Owns its data: safe across coroutine suspensions.

@@ -26,6 +26,7 @@ public:
     }
 
     outbox& frames() { return box_; }
+    const outbox& frames() const { return box_; }
 
     /// Takes the oldest frame (the writer, or a polling GET answering). Every pop goes through
     /// here so that drain watchers see the outbox shrink.

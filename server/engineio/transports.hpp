@@ -15,6 +15,8 @@ class eio_session;
 class send_queue;
 struct server_options;
 namespace websocket = beast::websocket;
+inline const websocket::close_reason normal_close{websocket::close_code::normal};
+
 /// A WebSocket over `NextLayer` (a tcp::socket now, a TLS stream next) with ordered writes. The
 /// transports below are templates over it, instantiated for each stream type in
 /// websocket_transport.cpp (the shape of Beast's advanced server-flex example).
@@ -61,10 +63,11 @@ inline write_bounds write_bounds_of(const server_limits& l) {
     return {std::chrono::milliseconds(l.close_timeout_ms), l.ws_batch_frames, l.ws_batch_bytes};
 }
 
-/// Drains `q` into `ws` until the queue is closing (then sends a close frame) or a write fails
-/// (returns false). Once `q` starts closing, `ws` is reset if it is still open
-/// `bounds.close_timeout` later.
+/// Drains `q` into `ws` until the queue is closing (then sends a close frame with `why`, read
+/// at that moment) or a write fails (returns false). Once `q` starts closing, `ws` is reset if
+/// it is still open `bounds.close_timeout` later.
 template <class WsStream>
-asio::awaitable<bool> write_frames(send_queue& q, WsStream& ws, framing how, write_bounds bounds);
+asio::awaitable<bool> write_frames(send_queue& q, WsStream& ws, framing how, write_bounds bounds,
+                                   const websocket::close_reason& why = normal_close);
 
 } // namespace imedge::server

@@ -224,7 +224,8 @@ asio::awaitable<beast::error_code> write_batch(send_queue& q, WsStream& ws, std:
 } // namespace
 
 template <class WsStream>
-asio::awaitable<bool> write_frames(send_queue& q, WsStream& ws, framing how, write_bounds bounds) {
+asio::awaitable<bool> write_frames(send_queue& q, WsStream& ws, framing how, write_bounds bounds,
+                                   const websocket::close_reason& why) {
     const auto close_timeout = bounds.close_timeout;
     // The close deadline starts when the queue starts closing, even if this writer is stuck in
     // a write to a peer that stopped reading.
@@ -259,7 +260,7 @@ asio::awaitable<bool> write_frames(send_queue& q, WsStream& ws, framing how, wri
             }
         }
         if (q.closing()) {
-            co_await ws.async_close(websocket::close_code::normal, use_tuple);
+            co_await ws.async_close(why, use_tuple);
             co_return true;
         }
         co_await q.wait();
@@ -364,7 +365,8 @@ template <class WsStream> asio::awaitable<void> close_websocket(WsStream& ws) {
 }
 
 // The stream types the transports run on: plain TCP today, TLS next (one line each here).
-template asio::awaitable<bool> write_frames(send_queue&, ws_stream&, framing, write_bounds);
+template asio::awaitable<bool> write_frames(send_queue&, ws_stream&, framing, write_bounds,
+                                            const websocket::close_reason&);
 template asio::awaitable<void> run_websocket(std::shared_ptr<eio_session>, ws_stream&);
 template asio::awaitable<void> upgrade_to_websocket(std::shared_ptr<eio_session>, ws_stream&);
 template asio::awaitable<void> close_websocket(ws_stream&);

@@ -21,7 +21,7 @@ route_handler engineio_route(std::string path) {
 }
 
 asio::awaitable<connection_next> serve_plain(shard& s, http_exchange& ex,
-                                             const websocket_message_handler& handler) {
+                                             const websocket_handlers& handler) {
     if (!beast::websocket::is_upgrade(ex.request))
         co_return co_await respond(ex, s.options(), http::status::upgrade_required, "text/plain",
                                    "this endpoint speaks WebSocket\n");

@@ -8,8 +8,9 @@ namespace imedge::server {
 
 class shard;
 
-/// Accepts the WebSocket of `ex` and hands every message to `handler` until it closes.
+/// Accepts the WebSocket of `ex`, runs the open handler, hands every message to the message
+/// handler until it closes, then runs the close handler.
 asio::awaitable<void> run_plain_websocket(shard& owner, http_exchange& ex,
-                                          const websocket_message_handler& handler);
+                                          const websocket_handlers& handlers);
 
 } // namespace imedge::server

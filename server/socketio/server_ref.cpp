@@ -185,11 +185,30 @@ session_data* server_ref::session(std::string_view sid) const {
     return s ? &s->data : nullptr;
 }
 
+websocket_peer* server_ref::plain_peer(std::string_view id) const {
+    return shard_->plain().find_peer(id);
+}
+
+void server_ref::publish_plain(std::vector<std::string> rooms, std::string data,
+                               std::string_view skip) const {
+    if (rooms.empty())
+        return;
+    rooms::plain_broadcast m{std::move(rooms), make_bytes(std::move(data)), false,
+                             std::string(skip)};
+    shard_->fan_out(m,
+                    [this](const rooms::plain_broadcast& here) { shard_->plain().deliver(here); });
+}
+
 std::size_t server_ref::shard_index() const {
     return shard_->index();
 }
 
 void ack_sender::operator()(const payload& data) {
+    if (reply_) {
+        auto reply = std::exchange(reply_, nullptr); // an ack is sent once
+        reply(data);
+        return;
+    }
     if (!id_)
         return;
     require_attachments_within(data, max_attachments_, "ack"); // before the ack is spent
