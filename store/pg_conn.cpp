@@ -15,15 +15,18 @@ std::int64_t pg_result::integer(int row, int column) const {
 }
 
 pg_connection::pg_connection(const std::string& url) {
-    // Defaults first: with expand_dbname the URL's own settings override them.
+    // Defaults first: with expand_dbname the URL's own settings override them. libpq prints
+    // the server's notices to stderr; only warnings and errors are worth it.
     const char* keys[] = {"connect_timeout",
                           "keepalives_idle",
                           "keepalives_interval",
                           "keepalives_count",
                           "application_name",
+                          "options",
                           "dbname",
                           nullptr};
-    const char* values[] = {"5", "10", "5", "3", "imedge", url.c_str(), nullptr};
+    const char* values[] = {
+        "5", "10", "5", "3", "imedge", "-c client_min_messages=warning", url.c_str(), nullptr};
     conn_ = PQconnectdbParams(keys, values, 1);
     if (PQstatus(conn_) != CONNECTION_OK) {
         std::string why = conn_ ? PQerrorMessage(conn_) : "out of memory";

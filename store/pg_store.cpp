@@ -42,6 +42,10 @@ pg_store::pg_store(const std::string& url, std::size_t shards)
         fmt::format("{:016x}", std::random_device{}() * 0x100000000ull + std::random_device{}());
     writer_ = std::make_unique<pg_writer_db>(url_); // creates the schema before anyone reads
     reader_ = std::make_unique<pg_reader_db>(url_);
+    // Listening before the constructor returns: whatever another node commits from then on
+    // reaches this node's feed.
+    listener_ = std::make_unique<pg_reader_db>(url_);
+    listener_->connection().script(fmt::format("LISTEN {}", feed_channel).c_str());
     stop_fd_ = eventfd(0, EFD_CLOEXEC);
     writer_thread_ = std::thread([this] { writer_loop(); });
     reader_thread_ = std::thread([this] { reader_loop(); });
@@ -282,7 +286,7 @@ void pg_store::reader_loop() {
 }
 
 void pg_store::listener_loop() {
-    std::unique_ptr<pg_reader_db> conn;
+    auto conn = std::move(listener_);
     backoff b;
     for (;;) {
         if (!conn) {

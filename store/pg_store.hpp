@@ -98,7 +98,8 @@ private:
     std::string node_; // this store's name in the feed's notifications (random per start)
     std::unique_ptr<pg_writer_db> writer_;
     std::unique_ptr<pg_reader_db> reader_;
-    backoff writer_backoff_, reader_backoff_;           // each used by its thread only
+    std::unique_ptr<pg_reader_db> listener_;  // opened by the constructor, then the listener's
+    backoff writer_backoff_, reader_backoff_; // each used by its thread only
     std::mt19937_64 group_ids_{std::random_device{}()}; // used on the writer thread only
     int stop_fd_ = -1; // an eventfd that wakes the listener's poll at stop
 

@@ -60,6 +60,9 @@ void pg_writer_db::begin() {
 }
 
 void pg_writer_db::commit(const std::string& node) {
+    for (const auto& [id, state] : cache_)
+        if (state.dirty)
+            db().exec("UPDATE conversations SET last_seq = $1 WHERE id = $2", state.last_seq, id);
     for (const auto& payload : feed_payloads(node, committed_))
         db().exec("SELECT pg_notify($1, $2)", feed_channel, payload);
     db().script("COMMIT");
@@ -146,6 +149,24 @@ void pg_writer_db::note_committed(const message& m) {
     committed_.push_back({m.conversation, m.seq, m.seq});
 }
 
+append_result pg_writer_db::earlier(const append_request& r) {
+    auto found = db().exec("SELECT seq, ts, kind, body, ref FROM messages WHERE conversation = "
+                           "$1 AND sender = $2 AND client_id = $3",
+                           r.conversation, r.sender, r.client_id);
+    if (found.rows() != 1)
+        return {status::ok, nullptr, false}; // not stored before
+    auto m = std::make_shared<message>();
+    m->conversation = r.conversation;
+    m->seq = static_cast<std::uint64_t>(found.integer(0, 0));
+    m->ts_ms = found.integer(0, 1);
+    m->sender = r.sender;
+    m->kind = found.text(0, 2);
+    m->body_json = found.text(0, 3);
+    m->client_id = r.client_id;
+    m->ref = static_cast<std::uint64_t>(found.integer(0, 4));
+    return {status::ok, std::move(m), true};
+}
+
 append_result pg_writer_db::append(const append_request& r, std::int64_t now_ms,
                                    std::shared_ptr<const std::vector<std::string>>& recipients) {
     auto* s = &load(r.conversation);
@@ -170,23 +191,10 @@ append_result pg_writer_db::append(const append_request& r, std::int64_t now_ms,
     }
     if (r.from == sender_kind::member && !s->roles.contains(r.sender))
         return {status::not_member, nullptr, false};
-    if (!r.client_id.empty()) {
-        auto found = db().exec("SELECT seq, ts, kind, body, ref FROM messages WHERE conversation = "
-                               "$1 AND sender = $2 AND client_id = $3",
-                               r.conversation, r.sender, r.client_id);
-        if (found.rows() == 1) {
-            auto m = std::make_shared<message>();
-            m->conversation = r.conversation;
-            m->seq = static_cast<std::uint64_t>(found.integer(0, 0));
-            m->ts_ms = found.integer(0, 1);
-            m->sender = r.sender;
-            m->kind = found.text(0, 2);
-            m->body_json = found.text(0, 3);
-            m->client_id = r.client_id;
-            m->ref = static_cast<std::uint64_t>(found.integer(0, 4));
-            return {status::ok, std::move(m), true};
-        }
-    }
+    // Under the conversation's lock: no other transaction can be storing this client id now.
+    if (!r.client_id.empty())
+        if (auto found = earlier(r); found.stored)
+            return found;
     if (r.kind != "msg") {
         // Only the author changes an entry, and only an ordinary message.
         auto e = db().exec("SELECT sender, kind FROM messages WHERE conversation = $1 AND seq = $2",
@@ -205,8 +213,8 @@ append_result pg_writer_db::append(const append_request& r, std::int64_t now_ms,
     m->ref = r.ref;
     db().exec("INSERT INTO messages VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", m->conversation,
               m->seq, m->ts_ms, m->sender, m->kind, m->body_json, m->client_id, m->ref);
-    db().exec("UPDATE conversations SET last_seq = $1 WHERE id = $2", m->seq, m->conversation);
-    s->last_seq = m->seq;
+    s->last_seq = m->seq; // written to the row once per transaction, at commit
+    s->dirty = true;
     recipients = s->users;
     note_committed(*m);
     if (track_offline_)

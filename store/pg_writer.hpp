@@ -67,6 +67,7 @@ private:
         group_access access = group_access::invite_only;
         std::size_t cap = 0;
         std::uint64_t last_seq = 0;
+        bool dirty = false; // last_seq moved in this transaction
         std::map<std::string, role, std::less<>> roles;
         std::shared_ptr<const std::vector<std::string>> users;
     };
@@ -78,6 +79,7 @@ private:
                     role r);
     void remove_member(const std::string& conversation, conversation_state& s,
                        const std::string& user);
+    append_result earlier(const append_request& r);
     void note_offline(const message_ptr& m, const std::vector<std::string>& recipients);
     void note_committed(const message& m);
 
