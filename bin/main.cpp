@@ -7,6 +7,8 @@
 #include "im/im_app.hpp"
 #include "push/http_api_service.hpp"
 #include "push/run.hpp"
+#include "store/pg_feed.hpp"
+#include "store/pg_store.hpp"
 #include "store/sqlite_store.hpp"
 #include "webhook/push_webhook.hpp"
 
@@ -131,14 +133,22 @@ int run(int argc, char** argv) {
     auto server = server::app::from_args(static_cast<int>(server_argv.size()), server_argv.data(),
                                          server_defaults);
 
-    std::unique_ptr<store::sqlite_store> db;
+    // SQLite under --data-dir by default; with --postgres, the database the nodes share.
+    std::unique_ptr<store::store> db;
     try {
-        db = std::make_unique<store::sqlite_store>(options.data_dir, options.durability,
-                                                   server.options().shards);
+        if (options.postgres_url.empty())
+            db = std::make_unique<store::sqlite_store>(options.data_dir, options.durability,
+                                                       server.options().shards);
+        else
+            db = std::make_unique<store::pg_store>(options.postgres_url, server.options().shards);
     } catch (const std::exception& e) {
-        fmt::print(stderr, "imedge: cannot open the store in {}: {}\n", options.data_dir, e.what());
+        fmt::print(stderr, "imedge: cannot open the store in {}: {}\n",
+                   options.postgres_url.empty() ? options.data_dir : "PostgreSQL", e.what());
         return 1;
     }
+    if (!options.postgres_url.empty())
+        fmt::print("imedge: store: PostgreSQL (shared; the committed feed over LISTEN {})\n",
+                   store::feed_channel);
     auto* store = db.get();
     // The push hand-off: the store's writer hands it what was stored for offline members.
     std::unique_ptr<webhook::push_webhook> hook;

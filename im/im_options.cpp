@@ -42,8 +42,8 @@ std::string im_usage() {
     return "IM options: [--jwt-secret S | --jwt-public-key FILE [--jwt-private-key FILE]]\n"
            "          [--jwt-algorithm HS256|RS256|ES256] [--jwt-issuer S] [--jwt-audience S]\n"
            "          [--jwt-leeway SECONDS] [--jwt-user-claim NAME] [--data-dir DIR]\n"
-           "          [--durability fsync|os] [--user-room-prefix P] [--max-group-size N]\n"
-           "          [--group-create-claim NAME]\n"
+           "          [--durability fsync|os] [--postgres URL] [--user-room-prefix P]\n"
+           "          [--max-group-size N] [--group-create-claim NAME]\n"
            "       imedge token USER [--ttl SECONDS] [the JWT options]\n";
 }
 
@@ -57,8 +57,8 @@ std::variant<split_args, std::string> parse_im_options(int argc, const char* con
     for (int i = 1; i < argc; ++i) {
         std::string_view name = argv[i];
         bool ours = name.starts_with("--jwt-") || name == "--data-dir" || name == "--durability" ||
-                    name == "--user-room-prefix" || name == "--max-group-size" ||
-                    name == "--group-create-claim" || name == "--ttl";
+                    name == "--postgres" || name == "--user-room-prefix" ||
+                    name == "--max-group-size" || name == "--group-create-claim" || name == "--ttl";
         if (!ours) {
             out.rest.emplace_back(name);
             continue;
@@ -90,7 +90,9 @@ std::variant<split_args, std::string> parse_im_options(int argc, const char* con
         else if (name == "--durability") {
             ok = value == "fsync" || value == "os";
             o.durability = value == "os" ? store::durability::os : store::durability::fsync;
-        } else if (name == "--user-room-prefix")
+        } else if (name == "--postgres")
+            ok = !(o.postgres_url = value).empty();
+        else if (name == "--user-room-prefix")
             o.user_room_prefix = value;
         else if (name == "--max-group-size")
             ok = parse_number(value, o.max_group_size) && o.max_group_size >= 2;

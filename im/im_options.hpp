@@ -17,6 +17,7 @@ struct im_options {
     bool development_secret = false;      // no key was configured: one was generated at start
     std::string data_dir = "imedge-data"; // the SQLite file lives here
     store::durability durability = store::durability::fsync;
+    std::string postgres_url; // when set, the store is this PostgreSQL database (shared by nodes)
     std::string user_room_prefix;      // a user's sockets join room prefix + user id
     std::size_t max_group_size = 1000; // the member cap a group may ask for at most
     std::string group_create_claim;    // when set, group.create needs this claim to be true
@@ -31,7 +32,8 @@ struct split_args {
 
 /// Parses --jwt-secret S, --jwt-public-key FILE, --jwt-private-key FILE, --jwt-algorithm A,
 /// --jwt-issuer S, --jwt-audience S, --jwt-leeway S, --jwt-user-claim NAME, --data-dir DIR,
-/// --durability fsync|os, --user-room-prefix P, --max-group-size N, --group-create-claim NAME,
+/// --durability fsync|os, --postgres URL, --user-room-prefix P, --max-group-size N,
+/// --group-create-claim NAME,
 /// --ttl S. Reads key files.
 /// Returns an error message on bad input. Generates a development secret when no key is set.
 std::variant<split_args, std::string> parse_im_options(int argc, const char* const* argv);

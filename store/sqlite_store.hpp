@@ -18,11 +18,7 @@ namespace imedge::store {
 class writer_db;
 class reader_db;
 
-struct sqlite_store_stats {
-    std::uint64_t batches = 0;  // committed transactions
-    std::uint64_t writes = 0;   // write requests completed
-    std::uint64_t failures = 0; // transactions rolled back
-};
+using sqlite_store_stats = store_stats;
 
 /// Thread safety: every call may come from any thread (each shard uses its own index).
 /// stop() (or the destructor) finishes what is queued, then joins; later calls are dropped.
@@ -54,8 +50,8 @@ public:
     void conversations(std::size_t shard, std::string user,
                        std::function<void(std::vector<conversation_summary>)> done) override;
 
-    void stop();
-    sqlite_store_stats stats() const;
+    void stop() override;
+    store_stats stats() const override;
 
     /// A completion to post to a shard: runs there, after the batch it belongs to committed.
     using completion = std::function<void()>;

@@ -1,7 +1,7 @@
 // The IM store interface: conversations, members, messages with per-conversation sequence
 // numbers, receipts. Asynchronous: a call returns at once and its completion runs later on
 // the calling shard's thread (posted through the poster that shard registered). SQLite is the
-// embedded implementation (sqlite_store.hpp); the cluster adds PostgreSQL behind the same calls.
+// embedded implementation (sqlite_store.hpp); pg_store.hpp is the one nodes share.
 #pragma once
 
 #include <cstdint>
@@ -175,6 +175,13 @@ struct read_result {
     std::vector<message_ptr> entries; // always ascending by seq
 };
 
+/// Counts since the store started.
+struct store_stats {
+    std::uint64_t batches = 0;  // committed transactions
+    std::uint64_t writes = 0;   // write requests completed
+    std::uint64_t failures = 0; // transactions rolled back
+};
+
 /// Who may call: any shard, through its own index. Completions run on that shard's thread,
 /// in the order the store finished them; a shard's completions of one batch come in one post.
 class store {
@@ -217,6 +224,10 @@ public:
                          std::function<void(group_result)> done) = 0;
     virtual void conversations(std::size_t shard, std::string user,
                                std::function<void(std::vector<conversation_summary>)> done) = 0;
+
+    /// Finishes what is queued (completing it), then stops; later calls are dropped.
+    virtual void stop() = 0;
+    virtual store_stats stats() const = 0;
 };
 
 /// The direct conversation of two users, the same whichever way round: "d:<low>:<high>".

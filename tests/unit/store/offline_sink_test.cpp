@@ -1,8 +1,8 @@
 // The store's push hand-off: after each commit, the entries stored for members with no live
 // device, with each one's badge (unread entries over all their conversations), never the
 // sender, never an online member; badges follow receipts, presence and membership.
-#include "store/sqlite_store.hpp"
 #include "test_poster.hpp"
+#include "test_store.hpp"
 
 #include <doctest.h>
 
@@ -19,10 +19,11 @@ struct fixture {
     temp_dir dir;
     test_shard shard;
     std::vector<offline_entry> pushed; // on the test thread (the sink posts to it)
-    std::unique_ptr<sqlite_store> db;
+    std::unique_ptr<store> db;
 
     fixture() {
-        db = std::make_unique<sqlite_store>(dir.path.string(), durability::os, 1);
+        test::start_empty();
+        db = test::open_store(dir.path, 1);
         db->attach_shard(0, shard.make_poster(), [](feed_batch) {});
         auto post = shard.make_poster();
         db->set_offline_sink([this, post](offline_batch b) {

@@ -1,8 +1,9 @@
 // The SQLite store through its interface: gap-free seqs, one id per direct pair, client-id
 // dedup, membership and caps, receipts and unread counts, history pages, the committed feed,
-// and persistence across a reopen. Runs the store's real threads on a temporary directory.
-#include "store/sqlite_store.hpp"
+// and persistence across a reopen. Runs the store's real threads on a temporary directory (or
+// on PostgreSQL: test_store.hpp).
 #include "test_poster.hpp"
+#include "test_store.hpp"
 
 #include <doctest.h>
 
@@ -20,11 +21,14 @@ struct fixture {
     test_shard shard;
     std::vector<committed_entry> fed;
     std::size_t feed_posts = 0;
-    std::unique_ptr<sqlite_store> db;
+    std::unique_ptr<store> db;
 
-    fixture() { open(); }
+    fixture() {
+        test::start_empty();
+        open();
+    }
     void open() {
-        db = std::make_unique<sqlite_store>(dir.path.string(), durability::os, 1);
+        db = test::open_store(dir.path, 1);
         db->attach_shard(0, shard.make_poster(), [this](feed_batch b) {
             ++feed_posts;
             fed.insert(fed.end(), b->begin(), b->end());

@@ -42,6 +42,11 @@ export async function startImedge(args) {
       const status = await withTimeout(exited, 10000, "imedge to stop on SIGTERM");
       return { ...status, output };
     },
+    // kill -9: the process gets no chance to finish anything.
+    async kill() {
+      child.kill("SIGKILL");
+      return withTimeout(exited, 10000, "imedge to die on SIGKILL");
+    },
   };
 }
 
