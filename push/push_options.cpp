@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <arpa/inet.h>
+
 #include <charconv>
 #include <random>
 #include <string_view>
@@ -21,6 +23,25 @@ std::string random_node_id() {
     return id;
 }
 
+// IP:PORT (IPv6 in brackets): the other nodes connect to it from their shard threads, which
+// resolve no names.
+bool valid_advertise(std::string_view v) {
+    auto colon = v.rfind(':');
+    if (colon == std::string_view::npos)
+        return false;
+    auto host = v.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    std::uint16_t port = 0;
+    auto digits = v.substr(colon + 1);
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+    std::string ip(host);
+    unsigned char parsed[16];
+    bool is_ip =
+        inet_pton(AF_INET, ip.c_str(), parsed) == 1 || inet_pton(AF_INET6, ip.c_str(), parsed) == 1;
+    return ec == std::errc{} && end == digits.data() + digits.size() && port != 0 && is_ip;
+}
+
 } // namespace
 
 std::variant<split_args, std::string> take_push_options(int argc, char** argv) {
@@ -33,7 +54,7 @@ std::variant<split_args, std::string> take_push_options(int argc, char** argv) {
         }
         bool ours = i > 0 && (a == "--redis" || a == "--redis-channel" || a == "--redis-key" ||
                               a == "--push-max-message" || a == "--amqp" ||
-                              a == "--amqp-exchange" || a == "--node-id");
+                              a == "--amqp-exchange" || a == "--node-id" || a == "--advertise");
         if (!ours) {
             out.rest.push_back(argv[i]);
             continue;
@@ -59,6 +80,10 @@ std::variant<split_args, std::string> take_push_options(int argc, char** argv) {
             return fmt::format("{} must not be empty", a);
         } else if (a == "--node-id") {
             out.push.node_id = v;
+        } else if (a == "--advertise") {
+            if (!valid_advertise(v))
+                return fmt::format("bad --advertise '{}' (IP:PORT, e.g. 10.0.0.5:3000)", v);
+            out.push.advertise = v;
         } else {
             (a == "--redis-channel" ? out.push.redis_channel
              : a == "--redis-key"   ? out.push.redis_key
@@ -67,6 +92,8 @@ std::variant<split_args, std::string> take_push_options(int argc, char** argv) {
     }
     if (out.push.cluster && !out.push.redis)
         return std::string("--cluster needs --redis URL (the nodes meet on that Redis)");
+    if (!out.push.advertise.empty() && !out.push.cluster)
+        return std::string("--advertise needs --cluster");
     if (out.push.cluster && out.push.node_id.empty())
         out.push.node_id = random_node_id();
     out.rest.push_back(nullptr);
@@ -84,7 +111,9 @@ std::string push_usage() {
            "  --push-max-message B    larger pushes are dropped (1 MiB)\n"
            "  --cluster               also publish this node's emits on --redis for the other\n"
            "                          nodes, and apply theirs\n"
-           "  --node-id ID            this node's id in the cluster (random)\n";
+           "  --node-id ID            this node's id in the cluster (random)\n"
+           "  --advertise IP:PORT     where the other nodes reach this one, to relay requests\n"
+           "                          for its sessions (127.0.0.1:<its port>)\n";
 }
 
 } // namespace imedge::push

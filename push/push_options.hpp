@@ -4,7 +4,9 @@
 // `--amqp URL` (none = no RabbitMQ push), `--amqp-exchange X` (KombuManager's channel, default
 // `socketio`), `--push-max-message B` (larger messages are dropped, default 1 MiB),
 // `--cluster` (this node also publishes its programs' emits on the --redis server for the other
-// nodes, and ignores its own), `--node-id ID` (its uid there; default: random).
+// nodes, and ignores its own), `--node-id ID` (its uid there; default: random), `--advertise
+// IP:PORT` (where the other nodes relay requests for this node's sessions; default
+// 127.0.0.1:<the port it listens on>).
 #pragma once
 
 #include "push/amqp_url.hpp"
@@ -25,7 +27,8 @@ struct push_options {
     std::string amqp_exchange = "socketio";
     std::size_t max_message = 1 << 20;
     bool cluster = false;
-    std::string node_id; // empty until take_push_options draws one for a cluster node
+    std::string node_id;   // empty until take_push_options draws one for a cluster node
+    std::string advertise; // empty: 127.0.0.1:<port>
     std::size_t cluster_queue_bytes = 64u << 20;
 };
 

@@ -3,6 +3,7 @@
 
 #include "push/amqp_push.hpp"
 #include "push/cluster_publisher.hpp"
+#include "push/node_registry.hpp"
 #include "push/redis_push.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -46,7 +47,10 @@ int run_with_push(server::app& app, const push_options& o, std::function<void()>
     asio::signal_set signals(signals_context, SIGINT, SIGTERM);
     // Before the shards start: the emit observer is part of the configuration they read.
     std::unique_ptr<cluster_publisher> cluster;
+    std::shared_ptr<node_registry> nodes;
     if (o.cluster) {
+        nodes = std::make_shared<node_registry>(*o.redis, o.redis_key);
+        app.join_cluster(nodes);
         cluster = std::make_unique<cluster_publisher>(*o.redis, o.redis_key, o.node_id,
                                                       o.cluster_queue_bytes);
         app.on_emit([link = cluster.get()](std::string_view nsp, std::string_view event,
@@ -70,6 +74,9 @@ int run_with_push(server::app& app, const push_options& o, std::function<void()>
     fmt::print("imedge: listening on {}:{} with {} shards\n", app.options().host, server->port(),
                server->shard_count());
     std::fflush(stdout);
+    if (nodes)
+        nodes->start(o.advertise.empty() ? fmt::format("127.0.0.1:{}", server->port())
+                                         : o.advertise);
     std::unique_ptr<redis_push> redis;
     if (o.redis)
         redis = std::make_unique<redis_push>(*server, o);
@@ -87,6 +94,8 @@ int run_with_push(server::app& app, const push_options& o, std::function<void()>
         }
         if (drain)
             drain();
+        if (nodes)
+            nodes->stop(); // first: its answers go to the shards
         if (cluster) {
             cluster->stop();
             fmt::print("imedge: {}\n", cluster->summary());

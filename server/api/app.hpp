@@ -5,6 +5,7 @@
 #include "server/api/counters.hpp"
 #include "server/api/handlers.hpp"
 #include "server/api/http_endpoint.hpp"
+#include "server/api/node_directory.hpp"
 #include "server/api/options.hpp"
 #include "server/api/per_shard.hpp"
 
@@ -165,6 +166,7 @@ struct app_config {
     std::shared_ptr<const static_site> web; // options.web_root, loaded by start()
     emit_observer on_emit;                  // a cluster link, or empty
     room_change_observer on_room_change;    // the same cluster link, or empty
+    std::shared_ptr<node_directory> nodes;  // a cluster node's peers, or null (a single node)
 };
 
 class running_server;
@@ -212,6 +214,12 @@ public:
     /// shard (it may be on another node): a cluster link publishes them for the other nodes.
     /// One observer; set it before start().
     void on_room_change(room_change_observer o) { config_.on_room_change = std::move(o); }
+
+    /// Makes this server a cluster node: its session and socket ids carry `nodes->own_tag()`,
+    /// and a request for a session of another node is relayed to it
+    /// (server/engineio/node_relay.hpp), so a load balancer needs no sticky sessions. Set it before
+    /// start().
+    void join_cluster(std::shared_ptr<node_directory> nodes) { config_.nodes = std::move(nodes); }
 
     /// Registers a per-shard service: `factory(shard_index)` returns a T and is called once on
     /// each shard's thread as it starts, before any handler runs there; handlers reach their

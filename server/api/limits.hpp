@@ -49,6 +49,12 @@ struct server_limits {
     // shards, so an address may hold up to shards x per_address in all.
     std::size_t pending_sessions_per_address = 128;
     std::size_t pending_sessions = 8192;
+    // Cluster: requests relayed to the node that owns their session
+    // (server/engineio/node_relay.hpp)
+    std::uint32_t node_connect_timeout_ms = 2000; // connecting to it; then 502
+    std::uint32_t node_lookup_timeout_ms = 2000;  // asking the directory where it is; then 503
+    std::size_t node_relays = 4096; // relays open at once per shard (a relayed WebSocket stays
+                                    // one for its life, holding two descriptors); then 503
     // Shards
     std::uint32_t accept_backoff_ms = 50;     // pause after EMFILE/ENFILE before accepting again
     std::uint32_t shutdown_timeout_ms = 3000; // graceful stop bound

@@ -40,6 +40,12 @@ bool parse_limit(std::string_view name, std::string_view value, server_limits& l
         ok = parse_positive(value, l.ring_capacity);
     else if (name == "--ring-bytes")
         ok = parse_positive(value, l.ring_bytes);
+    else if (name == "--node-connect-timeout")
+        ok = parse_positive(value, l.node_connect_timeout_ms);
+    else if (name == "--node-lookup-timeout")
+        ok = parse_positive(value, l.node_lookup_timeout_ms);
+    else if (name == "--max-node-relays")
+        ok = parse_positive(value, l.node_relays);
     else if (name == "--write-timeout")
         ok = parse_positive(value, l.write_timeout_ms);
     else if (name == "--close-timeout")
@@ -122,6 +128,7 @@ std::string usage(const char* program) {
         "          [--http-write-timeout MS] [--max-pending-per-address N] [--max-pending N]\n"
         "          [--accept-backoff MS] [--shutdown-timeout MS] [--ring-capacity N]\n"
         "          [--ring-bytes BYTES] [--write-timeout MS] [--close-timeout MS]\n"
+        "          [--node-connect-timeout MS] [--node-lookup-timeout MS] [--max-node-relays N]\n"
         "          [--plain-idle-timeout MS (0: none)] [--ws-handshake-timeout MS]\n"
         "          [--ws-idle-read-bytes BYTES] [--ws-batch-frames N] [--ws-batch-bytes BYTES]\n"
         "          [--packets-per-yield N] [--attachment-timeout MS] [--max-attachments N]\n"

@@ -32,12 +32,16 @@ private:
 /// Every counter of one shard; the shard owns it and is its only writer. Aligned so that two
 /// shards' counters never share a cache line.
 struct alignas(64) shard_metrics {
-    shard_counter accepted;           // TCP connections served (adopted ones included)
-    shard_counter accept_backoffs;    // pauses for EMFILE/ENFILE
-    shard_counter slow_readers;       // connections closed because their outbox was full
-    shard_counter handed_over;        // connections passed to the shard owning their sid
-    shard_counter forwarded;          // polling requests forwarded to the shard owning their sid
-    shard_counter forward_timeouts;   // of those, unanswered by the deadline (connection closed)
+    shard_counter accepted;         // TCP connections served (adopted ones included)
+    shard_counter accept_backoffs;  // pauses for EMFILE/ENFILE
+    shard_counter slow_readers;     // connections closed because their outbox was full
+    shard_counter handed_over;      // connections passed to the shard owning their sid
+    shard_counter forwarded;        // polling requests forwarded to the shard owning their sid
+    shard_counter forward_timeouts; // of those, unanswered by the deadline (connection closed)
+    shard_counter node_relays;      // requests relayed to the node owning their sid
+    shard_counter
+        node_relay_failures;          // of those, answered 502/503 here (owner unknown, down, busy)
+    shard_counter node_relays_open;   // relays in progress, relayed WebSockets included (gauge)
     shard_counter sessions;           // open Engine.IO sessions (gauge)
     shard_counter pending_sessions;   // of those, not yet past their handshake (gauge)
     shard_counter refused_handshakes; // handshakes refused by the pending-session caps
@@ -53,12 +57,26 @@ struct alignas(64) shard_metrics {
     shard_counter acks_awaited;        // server-to-client acks waited for (gauge)
 
     shard_counters snapshot() const {
-        return {accepted.get(),        accept_backoffs.get(),     slow_readers.get(),
-                handed_over.get(),     forwarded.get(),           forward_timeouts.get(),
-                sessions.get(),        pending_sessions.get(),    refused_handshakes.get(),
-                refused_origins.get(), mesh_sent.get(),           mesh_overflowed.get(),
-                refused_joins.get(),   parked_gets.get(),         pings_sent.get(),
-                pongs_received.get(),  attachment_timeouts.get(), acks_awaited.get()};
+        return {accepted.get(),
+                accept_backoffs.get(),
+                slow_readers.get(),
+                handed_over.get(),
+                forwarded.get(),
+                forward_timeouts.get(),
+                node_relays.get(),
+                node_relay_failures.get(),
+                sessions.get(),
+                pending_sessions.get(),
+                refused_handshakes.get(),
+                refused_origins.get(),
+                mesh_sent.get(),
+                mesh_overflowed.get(),
+                refused_joins.get(),
+                parked_gets.get(),
+                pings_sent.get(),
+                pongs_received.get(),
+                attachment_timeouts.get(),
+                acks_awaited.get()};
     }
 };
 

@@ -161,6 +161,11 @@ asio::awaitable<connection_next> engineio_host::serve(http_exchange& ex, std::st
         co_return co_await handshake(ex, path, *tr == transport::websocket);
     }
 
+    // Every request of a session is served by the node that owns it (the sid names it), so a
+    // balancer in front of a cluster needs no sticky sessions; see docs/cluster.md for the cost.
+    if (relay_.is_for_other_node(ex, *sid))
+        co_return co_await relay_.relay(ex, *sid);
+
     // Every request of a session is served by the shard that owns it. A connection that can
     // move goes there, so its next requests need no crossing at all (measured with
     // bench/polling, 2 shards: forwarding every request cost 157 us of server CPU per round trip,

@@ -3,6 +3,7 @@
 
 #include "server/core/admission.hpp"
 #include "server/core/net.hpp"
+#include "server/engineio/node_relay.hpp"
 #include "server/http/exchange.hpp"
 
 #include "protocol/engineio/session.hpp"
@@ -20,7 +21,7 @@ class session_handler;
 /// Shard-local.
 class engineio_host {
 public:
-    explicit engineio_host(shard& owner) : owner_(owner) {}
+    explicit engineio_host(shard& owner) : owner_(owner), relay_(owner) {}
 
     /// Serves a request for the Engine.IO endpoint at `path`.
     asio::awaitable<connection_next> serve(http_exchange& ex, std::string_view path);
@@ -39,6 +40,7 @@ private:
                                         const http_exchange& ex, admission_ticket ticket);
 
     shard& owner_;
+    node_relay relay_;
     std::unordered_map<std::string, std::shared_ptr<eio_session>> sessions_;
 };
 

@@ -43,6 +43,8 @@ constexpr std::pair<std::string_view, shard_counter shard_metrics::*> healthz_fi
     {"refused_handshakes", &shard_metrics::refused_handshakes},
     {"refused_origins", &shard_metrics::refused_origins},
     {"refused_joins", &shard_metrics::refused_joins},
+    {"node_relays", &shard_metrics::node_relays},
+    {"node_relay_failures", &shard_metrics::node_relay_failures},
 };
 
 // A load balancer's liveness probe: answered by the shard that accepted it, so a shard whose

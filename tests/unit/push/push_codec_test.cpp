@@ -343,6 +343,29 @@ TEST_SUITE("push") {
         CHECK(std::get<split_args>(r).push.cluster);
         CHECK(std::get<split_args>(r).rest.size() == 2);
     }
+    TEST_CASE("--advertise takes IP:PORT, and only on a cluster node") {
+        auto parse = [](std::vector<const char*> argv) {
+            argv.insert(argv.begin(), "prog");
+            return take_push_options(static_cast<int>(argv.size()),
+                                     const_cast<char**>(argv.data()));
+        };
+        CHECK(push_usage().find("--advertise ") != std::string::npos);
+        for (auto good : {"10.0.0.5:3000", "127.0.0.1:1", "[::1]:3000"}) {
+            CAPTURE(good);
+            auto r = parse({"--cluster", "--redis", "redis://h:1", "--advertise", good});
+            REQUIRE(std::holds_alternative<split_args>(r));
+            CHECK(std::get<split_args>(r).push.advertise == good);
+        }
+        for (auto bad :
+             {"host:3000", "10.0.0.5", "10.0.0.5:0", "10.0.0.5:x", ":3000", "10.0.0.5:70000"}) {
+            CAPTURE(bad);
+            CHECK(std::holds_alternative<std::string>(
+                parse({"--cluster", "--redis", "redis://h:1", "--advertise", bad})));
+        }
+        auto alone = parse({"--redis", "redis://h:1", "--advertise", "10.0.0.5:3000"});
+        REQUIRE(std::holds_alternative<std::string>(alone));
+        CHECK(std::get<std::string>(alone).find("--cluster") != std::string::npos);
+    }
     TEST_CASE("amqp URLs (kombu's forms)") {
         auto ok = [](std::string_view u) {
             auto r = parse_amqp_url(u);
