@@ -15,7 +15,7 @@ import WebSocket from "ws";
 import { httpUrl } from "./lib/env.mjs";
 import { health } from "./lib/health.mjs";
 import { eioUrl, request } from "./lib/raw.mjs";
-import { nextEvent, waitLogLines, withTimeout } from "./lib/wait.mjs";
+import { nextEvent, waitLogLines, waitRefused, withTimeout } from "./lib/wait.mjs";
 
 const env = process.env;
 const balancer = Number(env.IMEDGE_E2E_BALANCER_PORT);
@@ -175,6 +175,9 @@ test("a session whose node is down gets 502 with a reason, and its client reconn
   const other = (owner + 1) % nodes.length;
   // SIGKILL: no clean stop, so its address stays registered (until its key expires).
   process.kill(pids[owner], "SIGKILL");
+  // Until the kernel has closed its listeners a dying node still completes TCP handshakes and
+  // the relay reports "did not answer" instead; wait for the refusal this test is about.
+  await waitRefused(nodes[owner], WAIT);
   const gone = await request(eioUrl(nodes[other], "/socket.io/", { transport: "polling", sid }));
   assert.equal(gone.status, 502);
   assert.match(gone.text, /node owning this session cannot be reached/);

@@ -1,6 +1,7 @@
 // Bounded waits: every helper here rejects after a deadline instead of hanging a test.
 
 import { readFileSync } from "node:fs";
+import net from "node:net";
 
 export function withTimeout(promise, ms, what) {
   let timer;
@@ -37,6 +38,25 @@ export function collectEvents(emitter, event, n, ms = 3000) {
     ms,
     `${n} "${event}" events (got ${got.length})`,
   );
+}
+
+// Resolves once connecting to 127.0.0.1:port is refused: the process that listened there is
+// gone and the kernel has closed its listeners. After a SIGKILL the process may still accept
+// into its backlog for a moment, so a test that needs "the node is down" waits for this.
+export function waitRefused(port, ms = 5000) {
+  let stop = false;
+  const attempt = (resolve) => {
+    if (stop) return;
+    const socket = net.connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      setImmediate(() => attempt(resolve));
+    });
+    socket.once("error", (err) => (err.code === "ECONNREFUSED" ? resolve() : setImmediate(() => attempt(resolve))));
+  };
+  return withTimeout(new Promise(attempt), ms, `port ${port} to refuse connections`).finally(() => {
+    stop = true;
+  });
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
