@@ -41,6 +41,14 @@ std::string sockets_json(const server::sid_list& found) {
     return out + "]";
 }
 
+// A room change's or disconnect's answer. In a cluster the other nodes were told to act on
+// their own sockets by room (the same target, through Redis), which nobody counts here.
+std::string sockets_answer(std::size_t here, bool other_nodes_told) {
+    if (other_nodes_told)
+        return fmt::format(R"({{"ok":true,"sockets":{},"other_nodes":true}})", here);
+    return fmt::format(R"({{"ok":true,"sockets":{}}})", here);
+}
+
 api_error shard_timeout() {
     return {503, "unavailable", "a shard did not answer in time; nothing was applied"};
 }
@@ -89,15 +97,19 @@ std::string carry_out(const server::server_ref& io, const api_operation& op,
                 else
                     ns.leave_room(sid, room);
             }
-        return fmt::format(R"({{"ok":true,"sockets":{}}})", sids.size());
+        auto kind = r->change == room_change::join ? server::socket_change_kind::join
+                                                   : server::socket_change_kind::leave;
+        return sockets_answer(sids.size(),
+                              ns.tell_other_nodes({kind, rooms_of(r->who, ctx), r->rooms}));
     }
     if (const auto* d = std::get_if<api_disconnect>(&op)) {
-        // Revocation: every socket of the user on every shard. (The IM service's own
-        // disconnect-with-reason, branch `token`, may take this over for IM users.)
+        // Revocation: every socket of the user on every shard, and on every node.
         auto ns = io.of(d->nsp);
         for (const auto& sid : sids)
             ns.disconnect(sid);
-        return fmt::format(R"({{"ok":true,"sockets":{}}})", sids.size());
+        return sockets_answer(
+            sids.size(), ns.tell_other_nodes(
+                             {server::socket_change_kind::disconnect, rooms_of(d->who, ctx), {}}));
     }
     return R"({"ok":true})"; // a message is stored by store_message()
 }

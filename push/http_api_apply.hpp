@@ -1,7 +1,8 @@
 // Carrying out the push API's validated operations on the shard that read the request, through
-// the public handler API only (server_ref: emit, enter/leave_room, disconnect, fetch_sids) and
-// the IM store's own append (the path a member's `send` takes: stored, then fanned out to the
-// members' devices and kept for catch-up by the store's feed).
+// the public handler API only (server_ref: emit, enter/leave_room, disconnect, fetch_sids, and
+// tell_other_nodes for a cluster's other nodes) and the IM store's own append (the path a
+// member's `send` takes: stored, then fanned out to the members' devices and kept for catch-up
+// by the store's feed).
 //
 // In two steps so that a batch is all or nothing: resolve() finds the sockets every operation
 // acts on (a fetch-all over the shards; the one step that waits) before anything changes, then

@@ -145,6 +145,11 @@ public:
     void leave_room(std::string_view sid, std::string_view room) const;
     // enter_room, leave_room and disconnect of a socket that is not on this shard also reach
     // the other nodes of a cluster (app::on_room_change), after this shard's earlier emits.
+    /// Hands `c` to the other nodes of a cluster (app::on_room_change), after this shard's
+    /// earlier emits, for each to apply to its own sockets; changes nothing on this node (a
+    /// program that acts by room does this node's part itself, e.g. with fetch_sids). False,
+    /// and nothing is sent, when this server is not a cluster node.
+    bool tell_other_nodes(const socket_change& c) const;
     /// The rooms of a socket on this shard (its sid first); empty when it is not here.
     std::vector<std::string> rooms(std::string_view sid) const;
     /// The rooms of a socket on any shard (empty when it does not exist).

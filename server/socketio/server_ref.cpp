@@ -152,6 +152,14 @@ void server_ref::leave_room(std::string_view sid, std::string_view room) const {
             nsp_, {socket_change_kind::leave, {std::string(sid)}, {std::string(room)}});
 }
 
+bool server_ref::tell_other_nodes(const socket_change& c) const {
+    const auto& observer = shard_->config().on_room_change;
+    if (!observer)
+        return false;
+    observer(nsp_, c);
+    return true;
+}
+
 std::vector<std::string> server_ref::rooms(std::string_view sid) const {
     return shard_->socketio().rooms_here(nsp_, sid);
 }

@@ -26,6 +26,7 @@ failed=0
 node_dir="$E2E_DIR/node"
 # The imedge phase's tokens (tests/e2e/node/lib/im.mjs and python/test_im.py mint them).
 export IMEDGE_E2E_IM_SECRET="e2e-push-secret-$RANDOM-$RANDOM-$RANDOM"
+export IMEDGE_E2E_API_KEY="e2e-push-api-$RANDOM-$RANDOM-$RANDOM" # the cluster nodes' push HTTP API
 if [ ! -d "$node_dir/node_modules/@socket.io/redis-emitter" ]; then
   (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || {
     echo "e2e: npm ci failed in $node_dir" >&2
@@ -72,10 +73,10 @@ imedge_phase() {
   fi
   stop_servers
   if start_server IMEDGE_E2E_IMEDGE_CLUSTER_PORT_A imedge "$shards" "${jwt[@]}" \
-        --data-dir "$dir/a" --cluster --node-id imedge-a \
+        --data-dir "$dir/a" --cluster --node-id imedge-a --api-key "$IMEDGE_E2E_API_KEY" \
         --redis "redis://127.0.0.1:$IMEDGE_E2E_REDIS_PORT" &&
      start_server IMEDGE_E2E_IMEDGE_CLUSTER_PORT_B imedge "$shards" "${jwt[@]}" \
-        --data-dir "$dir/b" --cluster --node-id imedge-b \
+        --data-dir "$dir/b" --cluster --node-id imedge-b --api-key "$IMEDGE_E2E_API_KEY" \
         --redis "redis://127.0.0.1:$IMEDGE_E2E_REDIS_PORT"; then
     export IMEDGE_E2E_IMEDGE_CLUSTER_LOG_A="$LOG_DIR/imedge-IMEDGE_E2E_IMEDGE_CLUSTER_PORT_A-$shards.log"
     export IMEDGE_E2E_IMEDGE_CLUSTER_LOG_B="$LOG_DIR/imedge-IMEDGE_E2E_IMEDGE_CLUSTER_PORT_B-$shards.log"

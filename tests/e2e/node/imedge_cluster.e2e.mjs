@@ -1,13 +1,16 @@
 // Two imedge binaries (the IM service) with --cluster on one real redis-server, each with a data
 // directory of its own: what the IM service emits to users' rooms on one node (typing notes)
 // reaches that user's devices on the other node, and a backend's @socket.io/redis-emitter push
-// to a user reaches the user's devices on both nodes once each. Stored messages do not cross
+// to a user reaches the user's devices on both nodes once each; the push HTTP API's room changes
+// and disconnects of a user, asked of one node, reach the user's devices on the other node too.
+// Stored messages do not cross
 // (each node's store feeds only its own devices: docs/cluster.md). Run by tests/e2e/run-push.sh.
 import { after, afterEach, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { call, closeAll, connect, direct, unique, userToken } from "./lib/im.mjs";
 import { openEmitter, waitClusterNodes } from "./lib/redis.mjs";
-import { nextEvent, recordEvents } from "./lib/wait.mjs";
+import { httpUrl } from "./lib/env.mjs";
+import { nextEvent, recordEvents, withTimeout } from "./lib/wait.mjs";
 
 const [portA, portB] = [process.env.IMEDGE_E2E_IMEDGE_CLUSTER_PORT_A, process.env.IMEDGE_E2E_IMEDGE_CLUSTER_PORT_B].map(Number);
 const logs = [process.env.IMEDGE_E2E_IMEDGE_CLUSTER_LOG_A, process.env.IMEDGE_E2E_IMEDGE_CLUSTER_LOG_B];
@@ -62,4 +65,54 @@ test("a backend push to a user reaches the user's devices on both nodes once eac
   emitter.to(user).emit("done");
   await Promise.all(fences);
   for (const got of records) assert.deepEqual(got.map(([i]) => i), [...Array(50).keys()]);
+});
+
+async function api(port, path, { method = "POST", body } = {}) {
+  const res = await withTimeout(
+    fetch(httpUrl(port) + path, {
+      method,
+      headers: { authorization: `Bearer ${process.env.IMEDGE_E2E_API_KEY}`, ...(body ? { "content-type": "application/json" } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    }),
+    WAIT,
+    `${method} ${path}`,
+  );
+  return { status: res.status, json: await res.json() };
+}
+
+// Resolves once `port`'s members query for `room` counts `n` sockets: the node has applied a
+// room change that reached it through Redis (no other signal tells a backend when).
+async function membersReach(port, room, n) {
+  const deadline = Date.now() + WAIT;
+  for (;;) {
+    const r = await api(port, `/api/v1/members?room=${encodeURIComponent(room)}`, { method: "GET" });
+    assert.equal(r.status, 200);
+    if (r.json.count === n) return;
+    if (Date.now() > deadline) throw new Error(`${room} on port ${port} has ${r.json.count} of ${n} members`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+test("the push API's room changes and disconnect of a user, asked of node A, act on its devices on node B too", async () => {
+  const user = unique("carol");
+  const onA = await connect(userToken(user), { port: portA });
+  const onB = [await connect(userToken(user), { port: portB }), await connect(userToken(user), { port: portB })];
+  const room = unique("ops");
+
+  const joined = await api(portA, "/api/v1/rooms/join", { body: { users: [user], rooms: [room] } });
+  assert.equal(joined.status, 200);
+  assert.deepEqual(joined.json, { ok: true, sockets: 1, other_nodes: true });
+  await membersReach(portB, room, 2);
+  const fences = [onA, ...onB].map((d) => nextEvent(d, "alert", WAIT));
+  emitter.to(room).emit("alert", "to the room");
+  for (const [text] of await Promise.all(fences)) assert.equal(text, "to the room");
+
+  const left = await api(portB, "/api/v1/rooms/leave", { body: { users: [user], rooms: [room] } });
+  assert.deepEqual(left.json, { ok: true, sockets: 2, other_nodes: true });
+  await membersReach(portA, room, 0);
+
+  const reasons = [onA, ...onB].map((d) => nextEvent(d, "disconnect", WAIT));
+  const gone = await api(portA, "/api/v1/disconnect", { body: { users: [user] } });
+  assert.deepEqual(gone.json, { ok: true, sockets: 1, other_nodes: true });
+  for (const [reason] of await Promise.all(reasons)) assert.equal(reason, "io server disconnect");
 });
