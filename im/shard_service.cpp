@@ -189,7 +189,10 @@ void shard_service::pump(const std::string& sid) {
         return wait(d->pacing.wait_mark()); // and the sync ack waits behind these entries
     if (!d->reads.empty() && !d->reading) {
         if (d->pacing.may_read(level->bytes)) {
-            auto [conversation, after] = std::move(d->reads.front());
+            // Named, not a structured binding: the lambda below captures it (clang 14 cannot
+            // capture a binding).
+            std::string conversation = std::move(d->reads.front().first);
+            const std::uint64_t after = d->reads.front().second;
             d->reads.pop_front();
             d->reading = true;
             db_.read(shard_, {conversation, d->user, after, 0, fetch_page},

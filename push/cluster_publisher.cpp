@@ -18,6 +18,17 @@ struct context_deleter {
 };
 using context_ptr = std::unique_ptr<redisContext, context_deleter>;
 
+// The channel and message text of one queued item; no message when an emit's args cannot be
+// encoded.
+std::pair<std::string, std::optional<std::string>>
+encode(const std::variant<cluster_emit, cluster_request>& i, std::string_view key,
+       std::string_view uid, simdjson::dom::parser& parser) {
+    if (const auto* e = std::get_if<cluster_emit>(&i))
+        return {cluster_channel(key, *e), encode_cluster_emit(uid, *e, parser)};
+    const auto& r = std::get<cluster_request>(i);
+    return {cluster_request_channel(key, r.nsp), encode_cluster_request(uid, r)};
+}
+
 std::size_t size_of(const cluster_emit& e) {
     std::size_t n = e.nsp.size() + e.event.size();
     for (const auto& s : e.data.items())
@@ -141,16 +152,7 @@ std::string cluster_publisher::session() {
         // Pipelined: every PUBLISH of the batch is written, then the replies are read.
         std::size_t sent = 0;
         for (const auto& i : batch) {
-            std::string channel;
-            std::optional<std::string> message;
-            if (const auto* e = std::get_if<cluster_emit>(&i)) {
-                message = encode_cluster_emit(uid_, *e, parser);
-                channel = cluster_channel(key_, *e);
-            } else {
-                const auto& r = std::get<cluster_request>(i);
-                message = encode_cluster_request(uid_, r);
-                channel = cluster_request_channel(key_, r.nsp);
-            }
+            const auto [channel, message] = encode(i, key_, uid_, parser);
             if (!message) {
                 counters_.dropped_bad_args.fetch_add(1, std::memory_order_relaxed);
                 continue;

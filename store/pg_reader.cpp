@@ -104,9 +104,11 @@ std::vector<committed_entry> pg_reader_db::committed(const std::string& conversa
         conversation, first, last);
     auto users = std::make_shared<std::vector<std::string>>();
     auto m = db_.exec("SELECT user_id FROM members WHERE conversation = $1", conversation);
+    users->reserve(static_cast<std::size_t>(m.rows()));
     for (int i = 0; i < m.rows(); ++i)
         users->push_back(m.text(i, 0));
     std::vector<committed_entry> out;
+    out.reserve(static_cast<std::size_t>(rows.rows()));
     for (int i = 0; i < rows.rows(); ++i)
         out.push_back({row_message(rows, i), users});
     return out;

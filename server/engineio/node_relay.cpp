@@ -77,7 +77,7 @@ struct direction_state {
 };
 
 asio::awaitable<void> copy_bytes(tcp::socket& from, tcp::socket& to, direction_state& state) {
-    std::array<char, 16 * 1024> buffer;
+    std::array<char, std::size_t{16} * 1024> buffer;
     for (;;) {
         auto [read_error, n] =
             co_await from.async_read_some(asio::buffer(buffer), as_tuple(use_awaitable));
@@ -154,7 +154,7 @@ asio::awaitable<std::optional<tcp::endpoint>> node_relay::address_of(const std::
     // The directory answers on its own thread; the answer is posted here, to this shard, and
     // wakes the wait. Both live in shared state because either side may finish first.
     struct lookup {
-        explicit lookup(executor e) : done(e) {}
+        explicit lookup(const executor& e) : done(e) {}
         wake_timer done;
         std::string address;
     };
