@@ -9,12 +9,17 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace imedge::im {
 namespace {
 
 using protocol::json_string;
 
 constexpr std::size_t max_client_id = 128;
+// A history page's byte bound: a quarter of the connection's outbox limit, and at least this.
+// (A page holds its first entry whatever it weighs.)
+constexpr std::size_t min_history_page_bytes = std::size_t{16} * 1024;
 
 } // namespace
 
@@ -73,6 +78,10 @@ void shard_service::history(event& e) {
         return;
     store::read_request r{std::move(conversation), d->user, seq_field(a, "after").value_or(0),
                           seq_field(a, "before").value_or(0), seq_field(a, "limit").value_or(50)};
+    // The ack must fit the connection's outbox (--outbox-limit) with room to spare, whatever
+    // the entries weigh: a page of large bodies ends early and says so.
+    if (auto level = link_.outbox(e.sid, d->via))
+        r.max_bytes = std::max<std::size_t>(level->limit / 4, min_history_page_bytes);
     db_.read(shard_, std::move(r), [ack = std::move(e.ack)](const store::read_result& res) mutable {
         if (res.code != store::status::ok)
             return reply_error(ack, res.code);
@@ -82,7 +91,8 @@ void shard_service::history(event& e) {
                 list += ',';
             list += message_json(*m);
         }
-        reply(ack, fmt::format(R"({{"ok":true,"messages":{}]}})", list));
+        reply(ack, fmt::format(R"({{"ok":true,"messages":{}]{}}})", list,
+                               res.truncated ? R"(,"truncated":true)" : ""));
     });
 }
 

@@ -50,8 +50,10 @@ read_result pg_reader_db::read(const read_request& r) {
                                 "WHERE conversation = $1 AND seq > $2 ORDER BY seq LIMIT $3")
                                    .c_str(),
                                r.conversation, r.after, limit);
+    std::size_t used = 0;
     for (int i = 0; i < rows.rows(); ++i)
-        out.entries.push_back(row_message(rows, i));
+        if (!add_to_page(out, row_message(rows, i), r.max_bytes, used))
+            break;
     if (r.before)
         std::reverse(out.entries.begin(), out.entries.end());
     return out;

@@ -71,8 +71,10 @@ read_result reader_db::read(const read_request& r) {
     auto limit = static_cast<std::int64_t>(std::clamp<std::size_t>(r.limit, 1, 1000));
     auto& s = r.before ? before_.bind(r.conversation, r.before, limit)
                        : after_.bind(r.conversation, r.after, limit);
+    std::size_t used = 0;
     while (s.step())
-        out.entries.push_back(row_message(s));
+        if (!add_to_page(out, row_message(s), r.max_bytes, used))
+            break;
     s.reset();
     if (r.before)
         std::reverse(out.entries.begin(), out.entries.end());

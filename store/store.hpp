@@ -168,12 +168,37 @@ struct read_request {
     std::uint64_t after = 0;  // entries with seq > after, ascending ...
     std::uint64_t before = 0; // ... or, when non-zero, seq < before, the newest first
     std::size_t limit = 100;
+    /// 0: no bound. Else the page ends before the entry that would take it past this many
+    /// bytes (entry_bytes), nearest `after` or `before` first kept; it always holds one entry.
+    std::size_t max_bytes = 0;
 };
 
 struct read_result {
     status code = status::ok;
     std::vector<message_ptr> entries; // always ascending by seq
+    bool truncated = false;           // max_bytes ended the page before `limit` entries
 };
+
+/// What an entry weighs in a page: its variable fields plus an allowance for the JSON around
+/// them (im's message_json), so that a page's bound tracks the bytes sent.
+inline std::size_t entry_bytes(const message& m) {
+    return m.conversation.size() + m.sender.size() + m.kind.size() + m.body_json.size() +
+           m.client_id.size() + 96;
+}
+
+/// Appends `m` to `page` when it fits under `max_bytes` with the `used` bytes so far (or is the
+/// first, or there is no bound); else marks the page truncated and returns false: stop reading.
+inline bool add_to_page(read_result& page, message_ptr m, std::size_t max_bytes,
+                        std::size_t& used) {
+    const auto bytes = entry_bytes(*m);
+    if (max_bytes && !page.entries.empty() && used + bytes > max_bytes) {
+        page.truncated = true;
+        return false;
+    }
+    used += bytes;
+    page.entries.push_back(std::move(m));
+    return true;
+}
 
 /// Counts since the store started.
 struct store_stats {

@@ -53,6 +53,28 @@ describe("im: conversations", { skip: noIm }, () => {
     assert.equal(page.messages.length, 2);
   });
 
+  test("a history page of large bodies ends under a quarter of the outbox limit, says so, and pages on", async () => {
+    const [a, b] = [unique("ann"), unique("ben")];
+    const ann = await device(a);
+    const big = "x".repeat(50000);
+    let conversation;
+    for (let i = 1; i <= 12; i++) ({ conversation } = await call(ann.socket, "send", { to: b, body: { i, big }, client_id: `big${i}` }));
+    const seen = [];
+    let after = 0;
+    for (let pages = 0; ; pages++) {
+      assert.ok(pages < 12, "paging does not end");
+      const page = await call(ann.socket, "history", { conversation, after, limit: 100 });
+      assert.equal(page.ok, true);
+      // The server's default --outbox-limit is 1 MiB: a page weighs at most a quarter of it.
+      assert.ok(JSON.stringify(page).length <= (1 << 20) / 4, `a page of ${JSON.stringify(page).length} bytes`);
+      seen.push(...page.messages.map((m) => m.body.i));
+      if (!page.truncated) break;
+      assert.ok(page.messages.length >= 1 && page.messages.length < 12);
+      after = page.messages.at(-1).seq;
+    }
+    assert.deepEqual(seen, [...Array(12).keys()].map((i) => i + 1));
+  });
+
   test("bad requests and strangers get error codes", async () => {
     const [a, b, c] = [unique("ann"), unique("ben"), unique("cat")];
     const ann = await device(a);

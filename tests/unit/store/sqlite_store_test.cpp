@@ -106,6 +106,38 @@ TEST_SUITE("store") {
         CHECK(f.read("carol", direct_id("carol", "dave"), 0, 0, 10).entries.empty());
     }
 
+    TEST_CASE("a page ends at max_bytes, keeping the entries nearest its cursor, at least one") {
+        fixture f;
+        auto conv = direct_id("alice", "bob");
+        const std::string body = "\"" + std::string(1000, 'x') + "\"";
+        for (int i = 1; i <= 10; ++i)
+            REQUIRE(f.send("alice", conv, body).code == status::ok);
+        const auto one = entry_bytes(*f.read("bob", conv, 0, 0, 1).entries.at(0));
+        auto bounded = [&](std::uint64_t after, std::uint64_t before, std::size_t max_bytes) {
+            return f.wait<read_result>([&](auto cb) {
+                f.db->read(0, {conv, "bob", after, before, 100, max_bytes}, cb);
+            });
+        };
+        auto forward = bounded(2, 0, 3 * one + one / 2);
+        REQUIRE(forward.entries.size() == 3);
+        CHECK(forward.entries.front()->seq == 3);
+        CHECK(forward.entries.back()->seq == 5);
+        CHECK(forward.truncated);
+        auto backward = bounded(0, 9, 2 * one);
+        REQUIRE(backward.entries.size() == 2);
+        CHECK(backward.entries.front()->seq == 7);
+        CHECK(backward.entries.back()->seq == 8);
+        CHECK(backward.truncated);
+        auto tiny = bounded(0, 0, 10);
+        REQUIRE(tiny.entries.size() == 1);
+        CHECK(tiny.entries[0]->seq == 1);
+        CHECK(tiny.truncated);
+        auto roomy = bounded(0, 0, 100 * one);
+        CHECK(roomy.entries.size() == 10);
+        CHECK_FALSE(roomy.truncated);
+        CHECK_FALSE(f.read("bob", conv, 0, 0, 100).truncated); // no bound
+    }
+
     TEST_CASE("a system sender needs no membership, opens a direct pair, not a group") {
         fixture f;
         auto conv = direct_id("alice", "bob");
