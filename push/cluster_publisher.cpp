@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <poll.h>
+
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -27,6 +29,13 @@ encode(const std::variant<cluster_emit, cluster_request>& i, std::string_view ke
         return {cluster_channel(key, *e), encode_cluster_emit(uid, *e, parser)};
     const auto& r = std::get<cluster_request>(i);
     return {cluster_request_channel(key, r.nsp), encode_cluster_request(uid, r)};
+}
+
+// Redis sends nothing unasked on a publishing connection: anything to read (the end of the
+// stream, an error) means the connection is gone. Does not wait.
+bool closed_while_idle(int fd) {
+    pollfd p{fd, POLLIN | POLLRDHUP, 0};
+    return ::poll(&p, 1, 0) > 0;
 }
 
 std::size_t size_of(const cluster_emit& e) {
@@ -146,6 +155,10 @@ std::string cluster_publisher::session() {
             wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
             if (queue_.empty())
                 return "stopping"; // stopping, and everything queued was published
+            // A connection that Redis closed while it was idle (a restart) would take this
+            // batch and lose it; the batch stays queued for the next connection instead.
+            if (closed_while_idle(c->fd))
+                return "the connection was closed while idle";
             batch.swap(queue_);
             queued_bytes_ = 0;
         }

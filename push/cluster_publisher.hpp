@@ -9,7 +9,9 @@
 // Bounded: past `max_queued_bytes` of emits not yet published, an emit is not published and is
 // counted (`dropped_queue_full`): the local delivery already happened, the other nodes miss it.
 // Redis down: the queue fills while the thread reconnects with backoff; emits past the bound
-// are counted as above. Nothing here blocks a shard but one short mutex hold per emit.
+// are counted as above. A connection Redis closed while idle (a restart) is noticed before the
+// next batch is taken, so that batch goes out on the new connection instead of being lost. Nothing
+// here blocks a shard but one short mutex hold per emit.
 #pragma once
 
 #include "push/cluster_message.hpp"

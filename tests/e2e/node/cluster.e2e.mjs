@@ -3,14 +3,17 @@
 // delivers its own publication twice; a backend's @socket.io/redis-emitter push reaches both
 // nodes' sockets once each; a join, leave or disconnect of a sid made on one node reaches the
 // socket on the other (push_demo's join_other, leave_other, disconnect_other), in order with
-// the emits. Run by tests/e2e/run-push.sh, which starts Redis and the nodes.
+// the emits; Redis restarting (last) leaves each node serving its own sockets and cross-node
+// emits resume with nothing lost once every node is back on Redis. Run by
+// tests/e2e/run-push.sh, which starts Redis and the nodes.
 import { after, afterEach, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { io } from "socket.io-client";
 import { httpUrl } from "./lib/env.mjs";
 import { openEmitter, waitClusterNodes } from "./lib/redis.mjs";
-import { nextEvent } from "./lib/wait.mjs";
+import { logLines, nextEvent, waitLogLines } from "./lib/wait.mjs";
 
 const nodes = [Number(process.env.IMEDGE_E2E_CLUSTER_PORT_A), Number(process.env.IMEDGE_E2E_CLUSTER_PORT_B)];
 const logs = [process.env.IMEDGE_E2E_CLUSTER_LOG_A, process.env.IMEDGE_E2E_CLUSTER_LOG_B];
@@ -187,5 +190,29 @@ describe("cluster over redis", () => {
     b.emit("disconnect_other", a.id);
     assert.deepEqual((await closed)[0], "io server disconnect");
     await onlyFences(rootB, [rootA], [stray]);
+  });
+
+  // Last: it restarts Redis.
+  test("Redis restarts: each node serves its own sockets meanwhile; then cross-node emits resume, none lost", async () => {
+    const r = room();
+    const a = await client(nodes[0], [r]);
+    const b = await client(nodes[1], [r]);
+    await shoutsArriveOnce(a, [a, b], r, 10); // node A's publishing connection is in use
+    const subscribed = logs.map((log) => logLines(log, "imedge: push: redis subscribed"));
+    const lost = logs.map((log) => logLines(log, "imedge: push: redis redis://"));
+    const ctl = process.env.IMEDGE_E2E_REDIS_CTL;
+    execFileSync(ctl, ["stop", process.env.IMEDGE_E2E_REDIS_DIR], { timeout: 10000 });
+    for (const [i, log] of logs.entries()) await waitLogLines(log, "imedge: push: redis redis://", lost[i] + 1, WAIT);
+    // Redis is down: node A's own sockets still hear node A's emits.
+    const local = room();
+    const a2 = await client(nodes[0], [local]);
+    await shoutsArriveOnce(a, [a2], local, 10);
+    execFileSync(ctl, ["start", process.env.IMEDGE_E2E_REDIS_DIR, process.env.IMEDGE_E2E_REDIS_PORT], { timeout: 20000 });
+    for (const [i, log] of logs.entries()) await waitLogLines(log, "imedge: push: redis subscribed", subscribed[i] + 1, WAIT);
+    // Both nodes are subscribed again. Node A's publishing connection was closed while idle:
+    // the first emits after the restart must not be lost on it.
+    await shoutsArriveOnce(a, [a, b], r, 100);
+    await shoutsArriveOnce(b, [a, b], r, 100);
+    await redis.ping(); // the emitter's own client is back too, for after()
   });
 });

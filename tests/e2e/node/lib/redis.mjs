@@ -9,6 +9,9 @@ export const redisUrl = `redis://127.0.0.1:${Number(process.env.IMEDGE_E2E_REDIS
 // A connected client and an emitter on it; `redis.quit()` ends both.
 export async function openEmitter() {
   const redis = createClient({ url: redisUrl });
+  // A test that restarts Redis makes the client report the lost connection; it reconnects by
+  // itself, and an 'error' event without a listener would end the test process.
+  redis.on("error", () => {});
   await redis.connect();
   return { redis, emitter: new Emitter(redis) };
 }
