@@ -32,8 +32,8 @@ group_result pg_writer_db::create_group(const std::string& id, const std::string
     add_member(id, s, owner, role::owner);
     for (const auto& m : others)
         add_member(id, s, m, role::member);
-    refresh_users(s);
-    return {status::ok, id, member_list(s), true};
+    s.refresh_users();
+    return {status::ok, id, s.member_list(), true};
 }
 
 group_result pg_writer_db::change_group(const group_change& c) {
@@ -42,18 +42,7 @@ group_result pg_writer_db::change_group(const group_change& c) {
         return {status::no_such_conversation, c.group, {}, false};
     const bool self = c.op == group_op::join || c.op == group_op::leave;
     const std::string& target = self ? c.actor : c.target;
-    auto role_of = [&](const std::string& user) -> std::optional<role> {
-        auto it = s.roles.find(user);
-        return it == s.roles.end() ? std::nullopt : std::optional<role>(it->second);
-    };
-    group_facts facts;
-    facts.backend = c.actor.empty();
-    if (!facts.backend)
-        facts.actor = role_of(c.actor);
-    facts.target = role_of(target);
-    facts.access = s.access;
-    facts.members = s.roles.size();
-    facts.cap = s.cap;
+    auto facts = s.facts_for(c, target);
     if (c.op == group_op::join && !facts.backend && !facts.target) {
         facts.invited =
             db().exec("SELECT 1 FROM invitations WHERE conversation = $1 AND user_id = $2", c.group,
@@ -92,8 +81,8 @@ group_result pg_writer_db::change_group(const group_change& c) {
         break;
     }
     if (decision.effect == group_effect::add || decision.effect == group_effect::remove)
-        refresh_users(s);
-    return {status::ok, c.group, member_list(s), decision.effect != group_effect::none};
+        s.refresh_users();
+    return {status::ok, c.group, s.member_list(), decision.effect != group_effect::none};
 }
 
 } // namespace imedge::store

@@ -91,7 +91,7 @@ void pg_writer_db::rollback(bool retry) {
     }
 }
 
-pg_writer_db::conversation_state& pg_writer_db::load(const std::string& id) {
+conversation_state& pg_writer_db::load(const std::string& id) {
     auto [it, fresh] = cache_.try_emplace(id);
     auto& s = it->second;
     if (!fresh)
@@ -108,22 +108,8 @@ pg_writer_db::conversation_state& pg_writer_db::load(const std::string& id) {
         for (int i = 0; i < m.rows(); ++i)
             s.roles[m.text(i, 0)] = static_cast<role>(m.integer(i, 1));
     }
-    refresh_users(s);
+    s.refresh_users();
     return s;
-}
-
-void pg_writer_db::refresh_users(conversation_state& s) {
-    auto users = std::make_shared<std::vector<std::string>>();
-    for (const auto& [user, r] : s.roles)
-        users->push_back(user);
-    s.users = std::move(users);
-}
-
-std::vector<member> pg_writer_db::member_list(const conversation_state& s) const {
-    std::vector<member> out;
-    for (const auto& [user, r] : s.roles)
-        out.push_back({user, r});
-    return out;
 }
 
 void pg_writer_db::add_member(const std::string& conversation, conversation_state& s,
@@ -249,7 +235,7 @@ receipt_result pg_writer_db::set_receipt(const std::string& user, const std::str
         "read = greatest(receipts.read, excluded.read) RETURNING delivered, read",
         user, conversation, seq, read ? seq : 0);
     return {status::ok, static_cast<std::uint64_t>(stored.integer(0, read ? 1 : 0)),
-            member_list(s)};
+            s.member_list()};
 }
 
 presence_change pg_writer_db::set_presence(const std::string& user, bool online,

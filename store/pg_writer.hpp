@@ -5,6 +5,7 @@
 // allocated under that lock, which is what keeps sequences gap-free across nodes.
 #pragma once
 
+#include "conversation_state.hpp"
 #include "pg_conn.hpp"
 #include "store.hpp"
 
@@ -61,20 +62,7 @@ public:
     std::vector<offline_entry> take_offline() { return std::exchange(offline_, {}); }
 
 private:
-    struct conversation_state {
-        bool exists = false;
-        bool group = false;
-        group_access access = group_access::invite_only;
-        std::size_t cap = 0;
-        std::uint64_t last_seq = 0;
-        bool dirty = false; // last_seq moved in this transaction
-        std::map<std::string, role, std::less<>> roles;
-        std::shared_ptr<const std::vector<std::string>> users;
-    };
-
     conversation_state& load(const std::string& id);
-    void refresh_users(conversation_state& s);
-    std::vector<member> member_list(const conversation_state& s) const;
     void add_member(const std::string& conversation, conversation_state& s, const std::string& user,
                     role r);
     void remove_member(const std::string& conversation, conversation_state& s,

@@ -90,7 +90,7 @@ void writer_db::rollback() {
     }
 }
 
-writer_db::conversation_state& writer_db::load(const std::string& id) {
+conversation_state& writer_db::load(const std::string& id) {
     auto [it, fresh] = cache_.try_emplace(id);
     auto& s = it->second;
     if (!fresh)
@@ -106,22 +106,8 @@ writer_db::conversation_state& writer_db::load(const std::string& id) {
         while (get_members_.step())
             s.roles[get_members_.text(0)] = static_cast<role>(get_members_.integer(1));
     }
-    refresh_users(s);
+    s.refresh_users();
     return s;
-}
-
-void writer_db::refresh_users(conversation_state& s) {
-    auto users = std::make_shared<std::vector<std::string>>();
-    for (const auto& [user, r] : s.roles)
-        users->push_back(user);
-    s.users = std::move(users);
-}
-
-std::vector<member> writer_db::member_list(const conversation_state& s) const {
-    std::vector<member> out;
-    for (const auto& [user, r] : s.roles)
-        out.push_back({user, r});
-    return out;
 }
 
 void writer_db::add_member(const std::string& conversation, conversation_state& s,
@@ -151,7 +137,7 @@ append_result writer_db::append(const append_request& r, std::int64_t now_ms,
         s.exists = true;
         add_member(r.conversation, s, a, role::member);
         add_member(r.conversation, s, b, role::member);
-        refresh_users(s);
+        s.refresh_users();
     }
     if (r.from == sender_kind::member && !s.roles.contains(r.sender))
         return {status::not_member, nullptr, false};
@@ -233,7 +219,7 @@ receipt_result writer_db::set_receipt(const std::string& user, const std::string
         badges_.erase(user);
     get_receipt_.bind(user, conversation).step();
     auto stored = static_cast<std::uint64_t>(get_receipt_.integer(read ? 1 : 0));
-    return {status::ok, stored, member_list(s)};
+    return {status::ok, stored, s.member_list()};
 }
 
 presence_change writer_db::set_presence(const std::string& user, bool online, std::int64_t now_ms) {

@@ -3,6 +3,7 @@
 // members in memory (it is the only writer, so the cache is exact; dropped on rollback).
 #pragma once
 
+#include "conversation_state.hpp"
 #include "sqlite_conn.hpp"
 #include "store.hpp"
 
@@ -40,19 +41,7 @@ public:
     std::vector<offline_entry> take_offline() { return std::exchange(offline_, {}); }
 
 private:
-    struct conversation_state {
-        bool exists = false;
-        bool group = false;
-        group_access access = group_access::invite_only;
-        std::size_t cap = 0;
-        std::uint64_t last_seq = 0;
-        std::map<std::string, role, std::less<>> roles;
-        std::shared_ptr<const std::vector<std::string>> users; // rebuilt on membership change
-    };
-
     conversation_state& load(const std::string& id);
-    void refresh_users(conversation_state& s);
-    std::vector<member> member_list(const conversation_state& s) const;
     void add_member(const std::string& conversation, conversation_state& s, const std::string& user,
                     role r);
     void note_offline(const message_ptr& m, const std::vector<std::string>& recipients);
