@@ -112,12 +112,20 @@ std::string cluster_publisher::summary() const {
                        counters_.dropped_bad_args.load(), counters_.dropped_redis_down.load());
 }
 
+std::string cluster_counts_json(const cluster_counters& c) {
+    return fmt::format(R"({{"connected":{},"published":{},"queue_full":{},"bad_args":{},)"
+                       R"("redis_down":{}}})",
+                       c.connected.load(), c.published.load(), c.dropped_queue_full.load(),
+                       c.dropped_bad_args.load(), c.dropped_redis_down.load());
+}
+
 void cluster_publisher::run() {
     using namespace std::chrono_literals;
     auto backoff = 100ms;
     for (;;) {
         auto before = counters_.published.load();
         auto why = session();
+        counters_.connected.store(false);
         std::unique_lock lock(mutex_);
         if (stopping_)
             return;
@@ -146,6 +154,7 @@ std::string cluster_publisher::session() {
     if (auto why = redis_auth(c.get(), endpoint_))
         return *why;
     fmt::print("imedge: cluster: node {} publishing to {}\n", uid_, describe(endpoint_));
+    counters_.connected.store(true);
     std::fflush(stdout);
     simdjson::dom::parser parser; // this thread's alone
     for (;;) {

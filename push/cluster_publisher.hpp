@@ -33,7 +33,11 @@ struct cluster_counters {
     std::atomic<std::uint64_t> dropped_queue_full{0};
     std::atomic<std::uint64_t> dropped_bad_args{0};
     std::atomic<std::uint64_t> dropped_redis_down{0}; // lost with a connection mid-publish
+    std::atomic<bool> connected{false};               // a publishing connection is open
 };
+
+/// The counters as the JSON object /healthz shows under "cluster".
+std::string cluster_counts_json(const cluster_counters& c);
 
 class cluster_publisher {
 public:

@@ -62,6 +62,9 @@ int run_with_push(server::app& app, const push_options& o, std::function<void()>
                                                   const server::socket_change& c) {
             link->publish(cluster_request{std::string(nsp), kind_of(c.kind), c.who, {}, c.rooms});
         });
+        app.add_health_fields([link = cluster.get()] {
+            return "\"cluster\":" + cluster_counts_json(link->counters());
+        });
     }
     std::unique_ptr<server::running_server> server;
     try {

@@ -127,11 +127,15 @@ server_ref::update_session(std::string sid, std::string key, std::string value) 
 
 namespace {
 // A socket on this shard is this node's: the change is done here and concerns no other node.
-// Any other sid may be on another shard of this node or on another node, which only its owner
-// knows: the change goes to both (the shard through the ring, the nodes through the observer)
-// and only the owner finds the socket, so it is applied once.
+// Nor does a sid that carries this node's tag (a socket on another shard of this node: the
+// ring takes the change there). Any other sid may be on another node, which only its owner
+// knows: the change goes to the other nodes through the observer too, and only the owner finds
+// the socket, so it is applied once.
 bool tells_cluster(shard& s, std::string_view nsp, std::string_view sid) {
-    return s.config().on_room_change && !s.socketio().find_socket(nsp, sid);
+    const auto& config = s.config();
+    if (!config.on_room_change || s.socketio().find_socket(nsp, sid))
+        return false;
+    return !config.nodes || id_generator::node_tag_of(sid) != config.nodes->own_tag();
 }
 } // namespace
 

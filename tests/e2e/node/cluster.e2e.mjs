@@ -12,6 +12,7 @@ import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { io } from "socket.io-client";
 import { httpUrl } from "./lib/env.mjs";
+import { health, waitFor } from "./lib/health.mjs";
 import { openEmitter, waitClusterNodes } from "./lib/redis.mjs";
 import { logLines, nextEvent, waitLogLines } from "./lib/wait.mjs";
 
@@ -192,12 +193,27 @@ describe("cluster over redis", () => {
     await onlyFences(rootB, [rootA], [stray]);
   });
 
+  test("a join of a socket on another shard of the same node stays on the node: nothing is published for it", async () => {
+    const r = room();
+    const a = await client(nodes[0], []);
+    const local = await client(nodes[0], []); // on another shard of node A, or on a's own
+    const b = await client(nodes[1], [r]);
+    const before = (await health(nodes[0])).cluster;
+    assert.equal(before.connected, true);
+    a.emit("join_other", local.id, r);
+    // One emit to the room, published for node B: it reaches `local` too, after its join.
+    await shoutsArriveOnce(a, [local, b], r, 0);
+    const after = await waitFor(nodes[0], (h) => h.cluster.published >= before.published + 1, "the fence published", WAIT);
+    assert.equal(after.cluster.published, before.published + 1, "only the fence went to Redis");
+  });
+
   // Last: it restarts Redis.
   test("Redis restarts: each node serves its own sockets meanwhile; then cross-node emits resume, none lost", async () => {
     const r = room();
     const a = await client(nodes[0], [r]);
     const b = await client(nodes[1], [r]);
     await shoutsArriveOnce(a, [a, b], r, 10); // node A's publishing connection is in use
+    const published = (await health(nodes[0])).cluster;
     const subscribed = logs.map((log) => logLines(log, "imedge: push: redis subscribed"));
     const lost = logs.map((log) => logLines(log, "imedge: push: redis redis://"));
     const ctl = process.env.IMEDGE_E2E_REDIS_CTL;
@@ -207,12 +223,18 @@ describe("cluster over redis", () => {
     const local = room();
     const a2 = await client(nodes[0], [local]);
     await shoutsArriveOnce(a, [a2], local, 10);
+    // Node A's status says its cluster link is down (it found out on publishing those).
+    await waitFor(nodes[0], (h) => h.cluster.connected === false, "cluster.connected false", WAIT);
     execFileSync(ctl, ["start", process.env.IMEDGE_E2E_REDIS_DIR, process.env.IMEDGE_E2E_REDIS_PORT], { timeout: 20000 });
     for (const [i, log] of logs.entries()) await waitLogLines(log, "imedge: push: redis subscribed", subscribed[i] + 1, WAIT);
     // Both nodes are subscribed again. Node A's publishing connection was closed while idle:
     // the first emits after the restart must not be lost on it.
     await shoutsArriveOnce(a, [a, b], r, 100);
     await shoutsArriveOnce(b, [a, b], r, 100);
+    const back = (await health(nodes[0])).cluster;
+    assert.equal(back.connected, true);
+    assert.equal(back.redis_down, published.redis_down, "nothing was lost with a connection");
+    assert.equal(back.queue_full, published.queue_full);
     await redis.ping(); // the emitter's own client is back too, for after()
   });
 });
