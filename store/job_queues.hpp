@@ -37,6 +37,11 @@ template <class T> shared_done<T> share(std::function<void(T)> f) {
     return std::make_shared<std::function<void(T)>>(std::move(f));
 }
 
+/// Jobs a writer takes at once: bounds one transaction's size and latency.
+constexpr std::size_t max_write_batch = 8192;
+/// Jobs a reader takes at once.
+constexpr std::size_t max_read_batch = 256;
+
 /// Thread safety: every member may be called from any thread; one mutex, held briefly.
 template <class WriteJob, class ReadJob> class job_queues {
 public:
@@ -56,19 +61,19 @@ public:
     void push_write(WriteJob job) { push(writes_, write_ready_, std::move(job)); }
     void push_read(ReadJob job) { push(reads_, read_ready_, std::move(job)); }
 
-    /// Waits for writes, then moves up to `max` of them into `out` and copies the offline sink
-    /// current for them. False when stopping with nothing left: the writer thread ends.
-    bool take_writes(std::vector<WriteJob>& out, std::size_t max, offline_sink& sink) {
+    /// Waits for writes, then moves up to max_write_batch of them into `out` and copies the
+    /// offline sink current for them. False when stopping with nothing left: the writer ends.
+    bool take_writes(std::vector<WriteJob>& out, offline_sink& sink) {
         std::unique_lock lock(mutex_);
-        if (!take(lock, writes_, write_ready_, out, max))
+        if (!take(lock, writes_, write_ready_, out, max_write_batch))
             return false;
         sink = offline_sink_;
         return true;
     }
-    /// As take_writes, for the reader thread.
-    bool take_reads(std::vector<ReadJob>& out, std::size_t max) {
+    /// As take_writes, for the reader thread (up to max_read_batch).
+    bool take_reads(std::vector<ReadJob>& out) {
         std::unique_lock lock(mutex_);
-        return take(lock, reads_, read_ready_, out, max);
+        return take(lock, reads_, read_ready_, out, max_read_batch);
     }
 
     /// Marks the queues stopping (what is queued is still taken) and wakes every waiter; false

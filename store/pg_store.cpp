@@ -23,10 +23,8 @@ namespace imedge::store {
 template class queued_store<pg_writer_db, pg_reader_db>;
 namespace {
 
-constexpr std::size_t max_batch = 8192; // bounds one transaction's size and latency
-constexpr int max_attempts = 5;         // runs of one batch the server aborted as a deadlock
+constexpr int max_attempts = 5; // runs of one batch the server aborted as a deadlock
 constexpr std::chrono::milliseconds max_delay{5000};
-constexpr std::size_t max_reads = 256; // read jobs taken at once
 } // namespace
 
 pg_store::pg_store(const std::string& url, std::size_t shards) : queued_store(shards), url_(url) {
@@ -86,7 +84,7 @@ void pg_store::writer_loop() {
     for (;;) {
         std::vector<write_job> jobs;
         offline_sink sink;
-        if (!queues_.take_writes(jobs, max_batch, sink))
+        if (!queues_.take_writes(jobs, sink))
             return;
         commit_batch(jobs, sink);
     }
@@ -161,7 +159,7 @@ bool pg_store::reconnect_reader() {
 void pg_store::reader_loop() {
     for (;;) {
         std::vector<read_job> jobs;
-        if (!queues_.take_reads(jobs, max_reads))
+        if (!queues_.take_reads(jobs))
             return;
         shard_completions done;
         for (auto& job : jobs) {

@@ -14,10 +14,6 @@
 namespace imedge::store {
 
 template class queued_store<writer_db, reader_db>;
-namespace {
-constexpr std::size_t max_batch = 8192; // bounds one transaction's size and latency
-constexpr std::size_t max_reads = 256;  // read jobs taken at once
-} // namespace
 
 sqlite_store::sqlite_store(const std::string& directory, durability d, std::size_t shards)
     : queued_store(shards) {
@@ -44,7 +40,7 @@ void sqlite_store::writer_loop() {
     for (;;) {
         std::vector<write_job> jobs;
         offline_sink sink;
-        if (!queues_.take_writes(jobs, max_batch, sink))
+        if (!queues_.take_writes(jobs, sink))
             return;
         writer_->track_offline(static_cast<bool>(sink));
         shard_completions done;
@@ -79,7 +75,7 @@ void sqlite_store::writer_loop() {
 void sqlite_store::reader_loop() {
     for (;;) {
         std::vector<read_job> jobs;
-        if (!queues_.take_reads(jobs, max_reads))
+        if (!queues_.take_reads(jobs))
             return;
         shard_completions done;
         for (auto& job : jobs) {
