@@ -9,8 +9,8 @@ import { after, afterEach, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { call, closeAll, connect, direct, unique, userToken } from "./lib/im.mjs";
 import { openEmitter, waitClusterNodes } from "./lib/redis.mjs";
-import { httpUrl } from "./lib/env.mjs";
-import { nextEvent, recordEvents, withTimeout } from "./lib/wait.mjs";
+import { api, until } from "./lib/push_api.mjs";
+import { nextEvent, recordEvents } from "./lib/wait.mjs";
 
 const [portA, portB] = [process.env.IMEDGE_E2E_IMEDGE_CLUSTER_PORT_A, process.env.IMEDGE_E2E_IMEDGE_CLUSTER_PORT_B].map(Number);
 const logs = [process.env.IMEDGE_E2E_IMEDGE_CLUSTER_LOG_A, process.env.IMEDGE_E2E_IMEDGE_CLUSTER_LOG_B];
@@ -67,30 +67,15 @@ test("a backend push to a user reaches the user's devices on both nodes once eac
   for (const got of records) assert.deepEqual(got.map(([i]) => i), [...Array(50).keys()]);
 });
 
-async function api(port, path, { method = "POST", body } = {}) {
-  const res = await withTimeout(
-    fetch(httpUrl(port) + path, {
-      method,
-      headers: { authorization: `Bearer ${process.env.IMEDGE_E2E_API_KEY}`, ...(body ? { "content-type": "application/json" } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    }),
-    WAIT,
-    `${method} ${path}`,
-  );
-  return { status: res.status, json: await res.json() };
-}
-
 // Resolves once `port`'s members query for `room` counts `n` sockets: the node has applied a
 // room change that reached it through Redis (no other signal tells a backend when).
-async function membersReach(port, room, n) {
-  const deadline = Date.now() + WAIT;
-  for (;;) {
-    const r = await api(port, `/api/v1/members?room=${encodeURIComponent(room)}`, { method: "GET" });
+function membersReach(port, room, n) {
+  const query = () => api(`/api/v1/members?room=${encodeURIComponent(room)}`, { method: "GET", port });
+  const counted = (r) => {
     assert.equal(r.status, 200);
-    if (r.json.count === n) return;
-    if (Date.now() > deadline) throw new Error(`${room} on port ${port} has ${r.json.count} of ${n} members`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+    return r.json.count === n;
+  };
+  return until(query, counted, `${n} members of ${room} on port ${port}`, WAIT);
 }
 
 test("the push API's room changes and disconnect of a user, asked of node A, act on its devices on node B too", async () => {
@@ -99,7 +84,7 @@ test("the push API's room changes and disconnect of a user, asked of node A, act
   const onB = [await connect(userToken(user), { port: portB }), await connect(userToken(user), { port: portB })];
   const room = unique("ops");
 
-  const joined = await api(portA, "/api/v1/rooms/join", { body: { users: [user], rooms: [room] } });
+  const joined = await api("/api/v1/rooms/join", { port: portA, body: { users: [user], rooms: [room] } });
   assert.equal(joined.status, 200);
   assert.deepEqual(joined.json, { ok: true, sockets: 1, other_nodes: true });
   await membersReach(portB, room, 2);
@@ -107,12 +92,12 @@ test("the push API's room changes and disconnect of a user, asked of node A, act
   emitter.to(room).emit("alert", "to the room");
   for (const [text] of await Promise.all(fences)) assert.equal(text, "to the room");
 
-  const left = await api(portB, "/api/v1/rooms/leave", { body: { users: [user], rooms: [room] } });
+  const left = await api("/api/v1/rooms/leave", { port: portB, body: { users: [user], rooms: [room] } });
   assert.deepEqual(left.json, { ok: true, sockets: 2, other_nodes: true });
   await membersReach(portA, room, 0);
 
   const reasons = [onA, ...onB].map((d) => nextEvent(d, "disconnect", WAIT));
-  const gone = await api(portA, "/api/v1/disconnect", { body: { users: [user] } });
+  const gone = await api("/api/v1/disconnect", { port: portA, body: { users: [user] } });
   assert.deepEqual(gone.json, { ok: true, sockets: 1, other_nodes: true });
   for (const [reason] of await Promise.all(reasons)) assert.equal(reason, "io server disconnect");
 });

@@ -5,30 +5,14 @@
 import { afterEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Device, closeAll, connect, direct, im, unique, userToken } from "./lib/im.mjs";
-import { httpUrl, reference } from "./lib/env.mjs";
-import { nextEvent, recordEvents, withTimeout } from "./lib/wait.mjs";
+import { reference } from "./lib/env.mjs";
+import { nextEvent, recordEvents } from "./lib/wait.mjs";
+import { api, apiKey as key, until } from "./lib/push_api.mjs";
 
 const skip = reference ? "the reference servers have no push API" : false;
-const key = () => process.env.IMEDGE_E2E_API_KEY;
 const shards = () => Number(process.env.IMEDGE_E2E_SHARDS ?? "1");
 
 afterEach(closeAll);
-
-async function api(path, { method = "POST", body, auth = `Bearer ${key()}`, headers = {}, port = im.port } = {}) {
-  const res = await withTimeout(
-    fetch(httpUrl(port) + path, {
-      method,
-      headers: { ...(auth ? { authorization: auth } : {}), ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers },
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-    }),
-    10000,
-    `${method} ${path}`,
-  );
-  const text = await res.text();
-  let json;
-  try { json = JSON.parse(text); } catch { json = undefined; }
-  return { status: res.status, json, text, headers: res.headers };
-}
 
 const device = async (user) => {
   const d = new Device(user);
@@ -53,17 +37,6 @@ function assertError(r, status, code, messagePart) {
   assert.equal(r.json?.error?.code, code, r.text);
   assert.equal(typeof r.json.error.message, "string");
   if (messagePart) assert.ok(r.json.error.message.includes(messagePart), r.json.error.message);
-}
-
-// Polls a query until `ok(answer)` (each poll is a request the server answers; no sleeps).
-async function until(query, ok, what, ms = 8000) {
-  const deadline = Date.now() + ms;
-  let last;
-  while (Date.now() < deadline) {
-    last = await query();
-    if (ok(last)) return last;
-  }
-  throw new Error(`timed out waiting for ${what}; last answer ${JSON.stringify(last?.json)}`);
 }
 
 describe("push api: keys, routes, methods, bodies", { skip }, () => {
